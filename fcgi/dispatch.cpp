@@ -1,0 +1,186 @@
+#include "dispatch.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "ctx.hpp"
+#include "errors.hpp"
+#include "i18n.hpp"
+#include "log.hpp"
+#include "router.hpp"
+#include "sessions.hpp"
+
+namespace nt {
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string host_without_port(const std::string& host) {
+  if (!host.empty() && host[0] == '[') return lower(host.substr(0, host.find(']') + 1));
+  return lower(host.substr(0, host.find(':')));
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& v) {
+  return std::find(list.begin(), list.end(), v) != list.end();
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+ApiError from_db_error(const DbError& e) {
+  const std::string& s = e.sqlstate();
+  if (s == "23505") return ApiError(Err::kConflict, e.what());
+  if (s == "40001" || s == "40P01" || s == "57014" || s == "55P03" || s == "53300") {
+    ApiError err(Err::kServiceUnavailable, e.what());
+    err.retry_after = 1;
+    return err;
+  }
+  if (s == "22P02" || s == "22003" || s == "22021") return ApiError(Err::kBadRequest, e.what());
+  return ApiError(Err::kInternal, e.what());
+}
+
+// CORS headers for an allowed Origin; nothing for others (the browser then refuses).
+void add_cors(const Config& cfg, const Request& req, Response& r) {
+  if (req.origin.empty() || !contains(cfg.allowed_origins, req.origin)) return;
+  r.headers.emplace_back("Access-Control-Allow-Origin", req.origin);
+  r.headers.emplace_back("Access-Control-Allow-Credentials", "true");
+  r.headers.emplace_back("Access-Control-Expose-Headers", "X-Request-Id, Retry-After, Content-Language");
+  r.headers.emplace_back("Vary", "Origin");
+}
+
+Response preflight(const Config& cfg, const Request& req, const RouteMatch& m) {
+  if (!contains(cfg.allowed_origins, req.origin)) throw ApiError(Err::kOriginNotAllowed);
+  std::vector<std::string> methods = m.allow;
+  if (m.route) methods.emplace_back(m.route->method);
+  if (methods.empty()) throw ApiError(Err::kNotFound);
+  Response r = no_content();
+  r.headers.emplace_back("Access-Control-Allow-Methods", join(methods, ", "));
+  r.headers.emplace_back("Access-Control-Allow-Headers",
+                         "Authorization, Content-Type, X-Language, Accept-Language, X-Request-Id");
+  r.headers.emplace_back("Access-Control-Max-Age", "600");
+  return r;
+}
+
+Response run(const Config& cfg, Pg& pg, Redis& redis, Request& req, std::string* lang) {
+  Ctx ctx{cfg, pg, redis, req};
+  const LanguageChoice pre =
+      resolve_language(req.x_language, req.accept_language, "", cfg.default_language,
+                       cfg.supported_languages);
+  ctx.lang = *lang = pre.code;
+  ctx.lang_source = pre.source;
+
+  if (!cfg.trusted_hosts.empty() && !contains(cfg.trusted_hosts, host_without_port(req.host))) {
+    throw ApiError(Err::kUntrustedHost, "Host: " + req.host);
+  }
+  // Paths are case-sensitive and have no trailing slash; "/x/" is not "/x".
+  RouteMatch m = match_route(route_table(), req.method, req.path);
+  if (req.method == "OPTIONS") {
+    if (!req.origin.empty() && !req.cors_request_method.empty()) return preflight(cfg, req, m);
+    if (m.route == nullptr && m.allow.empty()) throw ApiError(Err::kNotFound);
+    ApiError e(Err::kMethodNotAllowed);
+    e.allow = m.allow;
+    throw e;
+  }
+  if (m.route == nullptr) {
+    if (m.allow.empty()) throw ApiError(Err::kNotFound);
+    ApiError e(Err::kMethodNotAllowed);
+    e.allow = m.allow;
+    throw e;
+  }
+  req.path_params = std::move(m.params);
+
+  if (m.route->auth == Auth::kRequired) {
+    ctx.user = authenticate_bearer(ctx);
+  } else if (m.route->auth == Auth::kOptional && !req.authorization.empty()) {
+    try {
+      ctx.user = authenticate_bearer(ctx);
+    } catch (const ApiError&) {
+      // Optional: an unusable token makes the request anonymous.
+    }
+  }
+  if (ctx.user) {
+    const LanguageChoice c = resolve_language(req.x_language, req.accept_language,
+                                              ctx.user->language.value_or(""),
+                                              cfg.default_language, cfg.supported_languages);
+    ctx.lang = *lang = c.code;
+    ctx.lang_source = c.source;
+    set_log_request_id(req.request_id + " user=" + ctx.user->id);
+  }
+  Response r = m.route->handler(ctx);
+  if (ctx.user && !r.cacheable) r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace
+
+Response error_response(const ApiError& e, const std::string& lang, const std::string& request_id) {
+  const ErrorInfo& info = error_info(e.err());
+  const std::string text = tr(info.i18n_key, lang);
+  Json body = Json::object();
+  body.set("detail", text).set("message", text).set("code", info.code).set("request_id",
+                                                                            request_id);
+  if (!e.fields().empty()) {
+    Json errors = Json::array();
+    for (const FieldError& f : e.fields()) {
+      errors.append(Json::object()
+                        .set("field", f.field)
+                        .set("code", f.code)
+                        .set("message", tr_args("field." + f.code, lang, f.args)));
+    }
+    body.set("errors", errors);
+  }
+  Response r = json_response(info.status, body);
+  if (info.status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  if (e.retry_after > 0) r.headers.emplace_back("Retry-After", std::to_string(e.retry_after));
+  if (!e.allow.empty()) r.headers.emplace_back("Allow", join(e.allow, ", "));
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+Response dispatch(const Config& cfg, Pg& pg, Redis& redis, Request& req) {
+  set_log_request_id(req.request_id);
+  std::string lang = cfg.default_language;
+  Response r;
+  try {
+    r = run(cfg, pg, redis, req, &lang);
+  } catch (const ApiError& e) {
+    if (error_info(e.err()).status >= 500) {
+      log_error("%s %s -> %s: %s", req.method.c_str(), req.path.c_str(), e.what(),
+                e.log_detail().c_str());
+    } else if (!e.log_detail().empty()) {
+      log_info("%s %s -> %s: %s", req.method.c_str(), req.path.c_str(), e.what(),
+               e.log_detail().c_str());
+    }
+    r = error_response(e, lang, req.request_id);
+  } catch (const DbUnavailable& e) {
+    log_error("%s %s: %s", req.method.c_str(), req.path.c_str(), e.what());
+    ApiError err(Err::kServiceUnavailable);
+    err.retry_after = 2;
+    r = error_response(err, lang, req.request_id);
+  } catch (const DbError& e) {
+    ApiError err = from_db_error(e);
+    log_error("%s %s: sqlstate %s: %s", req.method.c_str(), req.path.c_str(), e.sqlstate().c_str(),
+              e.what());
+    r = error_response(err, lang, req.request_id);
+  } catch (const RedisUnavailable& e) {
+    log_error("%s %s: %s", req.method.c_str(), req.path.c_str(), e.what());
+    ApiError err(Err::kServiceUnavailable);
+    err.retry_after = 2;
+    r = error_response(err, lang, req.request_id);
+  } catch (const std::exception& e) {
+    log_error("%s %s: unexpected: %s", req.method.c_str(), req.path.c_str(), e.what());
+    r = error_response(ApiError(Err::kInternal), lang, req.request_id);
+  }
+  add_cors(cfg, req, r);
+  r.headers.emplace_back("Content-Language", lang);
+  set_log_request_id("");
+  return r;
+}
+
+}  // namespace nt

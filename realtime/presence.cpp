@@ -1,0 +1,36 @@
+#include "presence.hpp"
+
+#include "events.hpp"
+#include "time_util.hpp"
+
+namespace nt::rt {
+
+void Presence::connected(const std::string& user_id, uint64_t conn_id) {
+  refresh({{user_id, conn_id}});
+}
+
+void Presence::refresh(const std::vector<std::pair<std::string, uint64_t>>& conns) {
+  const std::string expiry = std::to_string(now_s() + ttl_s_);
+  const std::string ttl = std::to_string(ttl_s_);
+  for (const auto& [user_id, conn_id] : conns) {
+    const std::string key = key_presence(user_id);
+    bus_.command({"ZADD", key, expiry, member(conn_id)});
+    bus_.command({"EXPIRE", key, ttl});
+    bus_.command({"SET", key_user_status(user_id), "online", "EX", ttl});
+  }
+}
+
+void Presence::disconnected(const std::string& user_id, uint64_t conn_id) {
+  const std::string key = key_presence(user_id);
+  bus_.command({"ZREM", key, member(conn_id)});
+  bus_.command({"ZREMRANGEBYSCORE", key, "-inf", std::to_string(now_s())});
+  // Offline only when no other connection (on any daemon) is live.
+  RedisBus* bus = &bus_;
+  bus_.command({"ZCARD", key}, [bus, user_id](redisReply* r) {
+    if (r && r->type == REDIS_REPLY_INTEGER && r->integer == 0) {
+      bus->command({"SET", key_user_status(user_id), "offline", "EX", "604800"});
+    }
+  });
+}
+
+}  // namespace nt::rt

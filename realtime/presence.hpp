@@ -1,0 +1,35 @@
+// Presence in Redis (DESIGN.md §6), correct with several connections per user and several
+// daemons: nerutalk:presence:{user} is a sorted set of live connections ("node:conn") scored
+// by their expiry; the user is online while any member has not expired. The daemon refreshes
+// its members on a timer, so a crashed daemon's connections expire by themselves.
+// nerutalk:user_status:{user} mirrors the result ("online" with a TTL, or "offline").
+// Event-loop thread only; every call is asynchronous.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "redis_bus.hpp"
+
+namespace nt::rt {
+
+class Presence {
+ public:
+  Presence(RedisBus& bus, std::string node_id, int64_t ttl_s)
+      : bus_(bus), node_(std::move(node_id)), ttl_s_(ttl_s) {}
+
+  void connected(const std::string& user_id, uint64_t conn_id);
+  void disconnected(const std::string& user_id, uint64_t conn_id);
+  // Re-asserts every live connection (called every ttl/3 seconds).
+  void refresh(const std::vector<std::pair<std::string, uint64_t>>& conns);
+  int64_t ttl_seconds() const { return ttl_s_; }
+
+ private:
+  std::string member(uint64_t conn_id) const { return node_ + ":" + std::to_string(conn_id); }
+  RedisBus& bus_;
+  std::string node_;
+  int64_t ttl_s_;
+};
+
+}  // namespace nt::rt

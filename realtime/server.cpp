@@ -1,0 +1,288 @@
+#include "server.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "client_events.hpp"
+#include "crypto.hpp"
+#include "events.hpp"
+#include "log.hpp"
+#include "time_util.hpp"
+
+namespace nt::rt {
+namespace {
+
+constexpr int kHeaderMax = 600;
+
+// The per-session data lws allocates for us holds only a pointer to our Session.
+struct Pss {
+  Session* session;
+};
+
+const lws_protocols kProtocols[] = {
+    {"nerutalk", Server::callback, sizeof(Pss), 16384, 0, nullptr, 0},
+    {nullptr, nullptr, 0, 0, 0, nullptr, 0},
+};
+
+Server* server_of(lws* wsi) { return static_cast<Server*>(lws_context_user(lws_get_context(wsi))); }
+
+}  // namespace
+
+Server::Server(const Config& cfg, uv_loop_t* loop)
+    : cfg_(cfg),
+      loop_(loop),
+      hub_(cfg),
+      bus_(loop, cfg.redis_url, "nerutalk:heartbeat:" + cfg.realtime_node_id + ":" + random_token(6)),
+      presence_(bus_, cfg.realtime_node_id, cfg.presence_ttl_seconds) {
+  uv_timer_init(loop_, &presence_timer_);
+  uv_timer_init(loop_, &stop_timer_);
+  presence_timer_.data = stop_timer_.data = this;
+
+  hub_.on_first_session = [this](const std::string& user_id) { bus_.subscribe(user_channel(user_id)); };
+  hub_.on_last_session = [this](const std::string& user_id) { bus_.unsubscribe(user_channel(user_id)); };
+  hub_.on_session_closed = [this](const std::string& user_id, const Session& s) {
+    presence_.disconnected(user_id, s.id);
+  };
+  bus_.on_message = [this](const std::string& ch, std::string_view p) { on_bus_message(ch, p); };
+  bus_.on_resubscribed = [this] { on_resubscribed(); };
+}
+
+Server::~Server() = default;
+
+bool Server::start() {
+  retry_.secs_since_valid_ping = static_cast<uint16_t>(cfg_.ws_ping_interval_seconds);
+  retry_.secs_since_valid_hangup = static_cast<uint16_t>(cfg_.ws_pong_timeout_seconds);
+
+  lws_context_creation_info info;
+  std::memset(&info, 0, sizeof info);
+  void* loops[] = {loop_};
+  info.port = static_cast<int>(cfg_.realtime_port);
+  info.iface = cfg_.realtime_host.c_str();
+  info.protocols = kProtocols;
+  info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_VALIDATE_UTF8 |
+                 LWS_SERVER_OPTION_DISABLE_IPV6;
+  info.foreign_loops = loops;
+  info.user = this;
+  info.retry_and_idle_policy = &retry_;
+  info.timeout_secs = 10;  // handshake must finish in 10 s (slowloris)
+  info.vhost_name = "nerutalk";
+  info.max_http_header_data = 4096;
+  context_ = lws_create_context(&info);
+  if (context_ == nullptr) {
+    log_error("realtime: cannot create the lws context on %s:%lld", cfg_.realtime_host.c_str(),
+              static_cast<long long>(cfg_.realtime_port));
+    return false;
+  }
+  bus_.start();
+  const uint64_t every_ms = static_cast<uint64_t>(cfg_.presence_ttl_seconds) * 1000 / 3;
+  uv_timer_start(&presence_timer_, on_presence_timer, every_ms, every_ms);
+  log_info("nerutalk-realtime %s listening on %s:%lld", cfg_.realtime_node_id.c_str(),
+           cfg_.realtime_host.c_str(), static_cast<long long>(cfg_.realtime_port));
+  return true;
+}
+
+void Server::stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  log_info("realtime: stopping; closing %zu connections with 1001", hub_.size());
+  for (Session* s : hub_.all()) hub_.close(s, close_code::kGoingAway, "server restart");
+  uv_timer_stop(&presence_timer_);
+  uv_timer_start(&stop_timer_, on_stop_timer, 500, 0);
+}
+
+void Server::on_stop_timer(uv_timer_t* t) {
+  auto* srv = static_cast<Server*>(t->data);
+  lws_context_destroy(srv->context_);
+  srv->context_ = nullptr;
+  srv->bus_.stop();
+  uv_close(reinterpret_cast<uv_handle_t*>(&srv->presence_timer_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&srv->stop_timer_), nullptr);
+  // lws may keep internal handles on a foreign loop after destroy; nothing is left to do.
+  uv_stop(srv->loop_);
+}
+
+void Server::on_presence_timer(uv_timer_t* t) {
+  auto* srv = static_cast<Server*>(t->data);
+  std::vector<std::pair<std::string, uint64_t>> conns;
+  for (Session* s : srv->hub_.all()) conns.emplace_back(s->user_id, s->id);
+  srv->presence_.refresh(conns);
+}
+
+int Server::on_filter(lws* wsi) {
+  char uri[256];
+  if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 || std::strcmp(uri, "/ws") != 0) {
+    return -1;
+  }
+  // Only nginx, after the API approved the handshake, can produce this header.
+  char assertion[kHeaderMax];
+  const int n = lws_hdr_custom_copy(wsi, assertion, sizeof assertion, "x-nt-assertion:", 15);
+  if (n <= 0) {
+    log_warn("realtime: handshake without a gateway assertion refused");
+    return -1;
+  }
+  auto id = verify_ws_assertion(std::string_view(assertion, static_cast<size_t>(n)),
+                                cfg_.jwt_secret_key, now_s());
+  if (!id) {
+    log_warn("realtime: handshake with an invalid gateway assertion refused");
+    return -1;
+  }
+  pending_[wsi] = std::move(*id);
+  return 0;
+}
+
+void Server::on_established(lws* wsi, void* user) {
+  auto it = pending_.find(wsi);
+  auto s = std::make_unique<Session>();
+  s->wsi = wsi;
+  s->user_id = it->second.user_id;
+  s->session_id = it->second.session_id;
+  s->language = it->second.language;
+  s->window_start_ms = now_ms();
+  pending_.erase(it);
+  Session* session = hub_.add(std::move(s));
+  static_cast<Pss*>(user)->session = session;
+  presence_.connected(session->user_id, session->id);
+  hub_.send_event(session, ev::kConnected,
+                  Json::object()
+                      .set("user_id", session->user_id)
+                      .set("session_id", session->session_id)
+                      .set("heartbeat_seconds", cfg_.ws_ping_interval_seconds));
+  // A logout between the handshake check and now would have been missed on the bus.
+  check_revoked(session);
+}
+
+void Server::check_revoked(Session* s) {
+  const uint64_t id = s->id;
+  const std::string user_id = s->user_id;
+  bus_.command({"EXISTS", key_revoked_session(s->session_id)}, [this, id, user_id](redisReply* r) {
+    if (!r || r->type != REDIS_REPLY_INTEGER || r->integer == 0) return;
+    for (Session* s : hub_.sessions_of(user_id)) {
+      if (s->id == id) hub_.close(s, close_code::kSessionRevoked, "session revoked");
+    }
+  });
+}
+
+int Server::on_receive(lws* wsi, Session* s, const void* in, size_t len) {
+  const int64_t now = now_ms();
+  if (now - s->window_start_ms >= 10000) {
+    s->window_start_ms = now;
+    s->window_frames = 0;
+  }
+  if (lws_is_first_fragment(wsi) && ++s->window_frames > cfg_.ws_rate_per_10s) {
+    lws_close_reason(wsi, static_cast<lws_close_status>(close_code::kRateLimited),
+                     reinterpret_cast<unsigned char*>(const_cast<char*>("rate limited")), 12);
+    return -1;
+  }
+  // lws does not cap messages: fragments are reassembled here, bounded (RELIABILITY F4/F5).
+  if (s->rx.size() + len > static_cast<size_t>(cfg_.ws_max_message_bytes)) {
+    lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+                     reinterpret_cast<unsigned char*>(const_cast<char*>("message too big")), 15);
+    return -1;
+  }
+  s->rx.append(static_cast<const char*>(in), len);
+  if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) > 0) return 0;
+  std::string msg;
+  msg.swap(s->rx);
+  if (lws_frame_is_binary(wsi)) {
+    Json data = Json::object().set("code", "bad_request").set("detail", "binary frames are not supported");
+    hub_.send_event(s, ev::kError, data);
+    return 0;
+  }
+  handle_client_frame(hub_, s, msg);
+  return 0;
+}
+
+int Server::on_writeable(lws* wsi, Session* s) {
+  if (!s->queue.empty()) {
+    std::string& frame = s->queue.front();
+    const size_t n = frame.size() - LWS_PRE;
+    const int wrote = lws_write(wsi, reinterpret_cast<unsigned char*>(frame.data()) + LWS_PRE, n,
+                                LWS_WRITE_TEXT);
+    if (wrote < static_cast<int>(n)) return -1;
+    s->queued_bytes -= n;
+    s->queue.pop_front();
+    if (!s->queue.empty() || s->close_code != 0) lws_callback_on_writable(wsi);
+    return 0;
+  }
+  if (s->close_code != 0 && !s->close_sent) {
+    // In lws 4.1 a -1 from a writable callback (or a timeout) drops the socket without a close
+    // frame, so the frame is written here (opcode value 4 is lws's internal LWS_WRITE_CLOSE,
+    // the one lws_close_reason() uses); the peer's answering close ends the connection, and the
+    // timeout ends it if the peer never answers.
+    s->close_sent = true;
+    std::string frame(LWS_PRE, '\0');
+    frame += static_cast<char>((s->close_code >> 8) & 0xFF);
+    frame += static_cast<char>(s->close_code & 0xFF);
+    frame += s->close_reason.substr(0, 120);
+    const size_t n = frame.size() - LWS_PRE;
+    constexpr auto kWriteClose = static_cast<lws_write_protocol>(4);
+    if (lws_write(wsi, reinterpret_cast<unsigned char*>(frame.data()) + LWS_PRE, n, kWriteClose) <
+        static_cast<int>(n)) {
+      return -1;
+    }
+    lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, 3);
+  }
+  return 0;
+}
+
+void Server::on_bus_message(const std::string& channel, std::string_view payload) {
+  if (channel.rfind(kChannelPrefixUser, 0) != 0) return;
+  const std::string user_id = channel.substr(std::strlen(kChannelPrefixUser));
+  JsonParseError err;
+  const Json msg = parse_json(payload, 32, true, &err);
+  const Json type = msg.at("type");
+  if (!type || !json_is_string(type.get())) return;
+  const std::string t = json_string_value(type.get());
+  const Json data = msg.at("data");
+  if (t == ev::kSessionRevoked) {
+    const Json ids = data.at("session_ids");
+    for (Session* s : hub_.sessions_of(user_id)) {
+      for (size_t i = 0; i < json_array_size(ids.get()); ++i) {
+        const char* sid = json_string_value(json_array_get(ids.get(), i));
+        if (sid && s->session_id == sid) hub_.close(s, close_code::kSessionRevoked, "session revoked");
+      }
+    }
+    return;
+  }
+  // Any other event for this user goes to all of the user's connections as it is.
+  hub_.send_to_user(user_id, t.c_str(), data ? data : Json::object());
+}
+
+void Server::on_resubscribed() {
+  // Whatever was published while the subscriber was away is lost: clients must catch up.
+  for (Session* s : hub_.all()) {
+    hub_.send_event(s, ev::kResyncRequired, Json::object().set("reason", "bus_reconnected"));
+    check_revoked(s);
+  }
+}
+
+void Server::on_closed(Session* s) { hub_.remove(s); }
+
+int Server::callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len) {
+  Server* srv = server_of(wsi);
+  auto* pss = static_cast<Pss*>(user);
+  switch (reason) {
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+      return srv->stopping_ ? -1 : srv->on_filter(wsi);
+    case LWS_CALLBACK_ESTABLISHED:
+      srv->on_established(wsi, user);
+      return 0;
+    case LWS_CALLBACK_RECEIVE:
+      return pss && pss->session ? srv->on_receive(wsi, pss->session, in, len) : -1;
+    case LWS_CALLBACK_SERVER_WRITEABLE:
+      return pss && pss->session ? srv->on_writeable(wsi, pss->session) : 0;
+    case LWS_CALLBACK_CLOSED:
+      if (pss && pss->session) {
+        srv->on_closed(pss->session);
+        pss->session = nullptr;
+      }
+      return 0;
+    case LWS_CALLBACK_WSI_DESTROY:
+      srv->pending_.erase(wsi);
+      return 0;
+    default:
+      return lws_callback_http_dummy(wsi, reason, user, in, len);
+  }
+}
+
+}  // namespace nt::rt

@@ -1,0 +1,36 @@
+// One WebSocket connection. Owned by the Hub; touched only on the event-loop thread.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+
+struct lws;
+
+namespace nt::rt {
+
+struct Session {
+  uint64_t id = 0;
+  lws* wsi = nullptr;
+  std::string user_id;
+  std::string session_id;  // the refresh family (for revocation)
+  std::string language;
+
+  // Outgoing frames, each stored with LWS_PRE bytes of headroom before the payload.
+  std::deque<std::string> queue;
+  size_t queued_bytes = 0;
+
+  // Reassembly of a fragmented incoming message.
+  std::string rx;
+
+  // Frames received in the current rate window.
+  int64_t window_start_ms = 0;
+  int64_t window_frames = 0;
+
+  // Set when the connection must close once the queue is flushed (0: stay open).
+  int close_code = 0;
+  std::string close_reason;
+  bool close_sent = false;
+};
+
+}  // namespace nt::rt
