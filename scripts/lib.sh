@@ -73,6 +73,23 @@ nt_env_get() {
   echo "${v:-$3}"
 }
 
+# Redis of a stack under DIR, no persistence (it only holds what may be lost). Also used by
+# tests that take Redis away and bring it back.
+nt_redis_start() {
+  local dir="$1" port="$2"
+  redis-server --bind 127.0.0.1 --port "$port" --daemonize yes \
+    --pidfile "$dir/run/redis.pid" --logfile "$dir/log/redis.log" --dir "$dir/data" \
+    --save "" --appendonly no >/dev/null
+  nt_wait_for 20 "redis" redis-cli -p "$port" ping
+}
+
+nt_redis_stop() {
+  local dir="$1" port="$2"
+  redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  nt_wait_for 10 "redis to stop" bash -c "! redis-cli -p $port ping"
+  rm -f "$dir/run/redis.pid"
+}
+
 # nt_start_stack DIR ENV_FILE BIN_DIR: Postgres, Redis, migrations, API, realtime daemons and
 # nginx, all under DIR (data/, run/, log/), configured by ENV_FILE.
 nt_start_stack() {
@@ -103,11 +120,7 @@ nt_start_stack() {
     runuser -u postgres -- psql -q -h "$dir/run" -p "$pg_port" -d postgres \
       -c "CREATE ROLE nerutalk LOGIN" -c "CREATE DATABASE nerutalk OWNER nerutalk" >/dev/null
 
-  # Redis, no persistence needed (it only holds what may be lost).
-  redis-server --bind 127.0.0.1 --port "$redis_port" --daemonize yes \
-    --pidfile "$dir/run/redis.pid" --logfile "$dir/log/redis.log" --dir "$dir/data" \
-    --save "" --appendonly no >/dev/null
-  nt_wait_for 20 "redis" redis-cli -p "$redis_port" ping || nt_die "redis did not start"
+  nt_redis_start "$dir" "$redis_port" || nt_die "redis did not start"
 
   # Migrations, then the API and the realtime daemons.
   (cd "$NT_ROOT" && NERUTALK_ENV_FILE="$env" "$bin/fcgi/nerutalk-migrate" --dir "$NT_ROOT/sql") \

@@ -1,0 +1,426 @@
+"""Shared helpers of the black-box integration suite.
+
+The suite talks to a running stack (nginx -> API / realtime daemons -> Postgres / Redis)
+only through HTTP and WebSocket, like a client would. scripts/test provides:
+
+  NT_BASE_URL    e.g. http://127.0.0.1:28080
+  NT_STACK_DIR   the stack folder (log/, run/)
+  NT_ENV_FILE    the stack's .env (only non-secret settings are read)
+  NT_REDIS_PORT  the stack's Redis port (to take Redis away and bring it back)
+  NT_ROOT        the repository root
+
+Every test creates its own users (uuid-based names), so tests are independent and can run
+in any order. Helpers are plain functions (import them with `from conftest import ...`);
+fixtures wrap the few that need set-up/tear-down.
+"""
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import socket
+import subprocess
+import time
+import uuid
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+import websocket
+
+BASE_URL = os.environ.get("NT_BASE_URL", "http://127.0.0.1:8080").rstrip("/")
+STACK_DIR = os.environ.get("NT_STACK_DIR", "")
+ENV_FILE = os.environ.get("NT_ENV_FILE", "")
+REDIS_PORT = os.environ.get("NT_REDIS_PORT", "")
+NT_ROOT = os.environ.get("NT_ROOT", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
+
+_parts = urlsplit(BASE_URL)
+HOST = _parts.hostname or "127.0.0.1"
+PORT = _parts.port or 80
+WS_BASE = "ws://%s:%d" % (HOST, PORT)
+API = "/api/v1"
+
+PASSWORD = "Correct1Horse"       # satisfies the rules: 8-72 bytes, upper, lower, digit
+TIMEOUT = 10                     # seconds for any single HTTP call
+
+RFC3339_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+LANGS = ("en", "id", "jp", "ko", "cn")
+
+
+def env_setting(key, default=None):
+    """A non-secret setting from the stack's .env (never used for JWT_SECRET_KEY)."""
+    assert key != "JWT_SECRET_KEY", "black box: the suite does not know the server's key"
+    if ENV_FILE and os.path.exists(ENV_FILE):
+        with open(ENV_FILE) as f:
+            for line in f:
+                if line.startswith(key + "="):
+                    return line.rstrip("\n").split("=", 1)[1]
+    return default
+
+
+# --------------------------------------------------------------------------------------------
+# HTTP
+
+_session = requests.Session()
+
+
+def url(path):
+    """`path` starting with '/' is taken as is; otherwise it is relative to /api/v1."""
+    return BASE_URL + (path if path.startswith("/") else API + "/" + path)
+
+
+def auth(token):
+    return {"Authorization": "Bearer " + token}
+
+
+def api(method, path, token=None, json_body=None, data=None, headers=None, params=None,
+        timeout=TIMEOUT, **kw):
+    """One HTTP request. `json_body` is serialized with Content-Type application/json;
+    `data` is sent raw (give the Content-Type yourself in `headers`)."""
+    h = {}
+    if token is not None:
+        h.update(auth(token))
+    if json_body is not None:
+        data = json.dumps(json_body).encode()
+        h["Content-Type"] = "application/json"
+    if headers:
+        h.update(headers)
+    return _session.request(method, url(path), data=data, headers=h, params=params,
+                            timeout=timeout, allow_redirects=False, **kw)
+
+
+def raw_request(method, path, body=b"", headers=None, source_address=None, timeout=TIMEOUT):
+    """A request through http.client, for what requests would normalize (Host header, odd
+    methods, exact bytes, another loopback source address). Returns (status, headers, body)
+    with header names lower-cased."""
+    import http.client
+    conn = http.client.HTTPConnection(HOST, PORT, timeout=timeout, source_address=source_address)
+    try:
+        h = dict(headers or {})
+        skip_host = any(k.lower() == "host" for k in h)
+        conn.putrequest(method, path, skip_host=skip_host, skip_accept_encoding=True)
+        for k, v in h.items():
+            conn.putheader(k, v)
+        if body or method in ("POST", "PUT", "PATCH"):
+            conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body if body else None)
+        resp = conn.getresponse()
+        data = resp.read()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
+    finally:
+        conn.close()
+
+
+def assert_error(resp, status, code=None):
+    """The error contract of DESIGN.md §2 for one response: status, JSON body with detail,
+    message, code, request_id (= X-Request-Id), WWW-Authenticate on 401, Allow on 405.
+    `resp` is a requests.Response. Returns the parsed body."""
+    assert resp.status_code == status, (resp.status_code, resp.text[:500])
+    assert resp.headers.get("Content-Type", "").startswith("application/json"), resp.headers
+    body = resp.json()
+    for k in ("detail", "message", "code", "request_id"):
+        assert isinstance(body.get(k), str) and body[k], (k, body)
+    assert body["detail"] == body["message"], body
+    assert re.match(r"^[a-z][a-z0-9_]*$", body["code"]), body
+    assert body["request_id"] == resp.headers.get("X-Request-Id"), (body, resp.headers)
+    if code is not None:
+        assert body["code"] == code, body
+    if status == 401:
+        assert resp.headers.get("WWW-Authenticate", "").startswith("Bearer"), resp.headers
+    if status == 405:
+        assert resp.headers.get("Allow"), resp.headers
+    if status == 422:
+        assert isinstance(body.get("errors"), list) and body["errors"], body
+        for e in body["errors"]:
+            assert isinstance(e.get("field"), str) and isinstance(e.get("code"), str), e
+            assert isinstance(e.get("message"), str) and e["message"], e
+    text = resp.text.lower()
+    for leak in ("traceback", "sqlstate", "syntax error at", "/work/", ".cpp"):
+        assert leak not in text, resp.text
+    return body
+
+
+def field_codes(body):
+    return {(e["field"], e["code"]) for e in body.get("errors", [])}
+
+
+# --------------------------------------------------------------------------------------------
+# Users and tokens
+
+def unique_name(prefix="u"):
+    return prefix + uuid.uuid4().hex[:16]
+
+
+def register(username=None, password=PASSWORD, email=None, display_name=None, headers=None,
+             expect=201, **extra):
+    """Registers a new user; returns a namespace with id, username, email, password, access,
+    refresh, user (the returned profile) and body."""
+    username = username or unique_name()
+    email = email or (username.lower() + "@example.com")
+    body = {"username": username, "email": email, "password": password}
+    if display_name is not None:
+        body["display_name"] = display_name
+    body.update(extra)
+    r = api("POST", "register", json_body=body, headers=headers)
+    assert r.status_code == expect, (r.status_code, r.text[:500])
+    b = r.json()
+    if expect != 201:
+        return b
+    return SimpleNamespace(id=b["user"]["id"], username=b["user"]["username"], email=email,
+                           password=password, access=b["access_token"],
+                           refresh=b["refresh_token"], user=b["user"], body=b, response=r)
+
+
+def login(identifier, password, field="username", headers=None):
+    return api("POST", "login", json_body={field: identifier, "password": password},
+               headers=headers)
+
+
+def login_ok(user, password=None):
+    """A second session for `user`: returns (access, refresh)."""
+    r = login(user.username, password or user.password)
+    assert r.status_code == 200, r.text
+    return r.json()["access_token"], r.json()["refresh_token"]
+
+
+def b64url(data):
+    if isinstance(data, str):
+        data = data.encode()
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def b64url_decode(s):
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+def jwt_parts(token):
+    h, p, s = token.split(".")
+    return json.loads(b64url_decode(h)), json.loads(b64url_decode(p)), s
+
+
+def forge_jwt(header, payload, key=None, alg="HS256", signature=None):
+    """A JWT built by hand. `key` is a key the test made up (the server's is unknown)."""
+    signing_input = b64url(json.dumps(header, separators=(",", ":"))) + "." + \
+        b64url(json.dumps(payload, separators=(",", ":")))
+    if signature is None:
+        key = key or os.urandom(32)
+        digest = {"HS256": hashlib.sha256, "HS384": hashlib.sha384,
+                  "HS512": hashlib.sha512}[alg]
+        signature = b64url(hmac.new(key, signing_input.encode(), digest).digest())
+    return signing_input + "." + signature
+
+
+def claims_like(user, **over):
+    """Claims shaped like the server's access tokens, for a real user."""
+    _, p, _ = jwt_parts(user.access)
+    p = dict(p)
+    p.update(over)
+    return p
+
+
+def ws_ticket(token):
+    r = api("POST", "ws-ticket", token=token)
+    assert r.status_code == 200, r.text
+    return r.json()["ticket"]
+
+
+# --------------------------------------------------------------------------------------------
+# WebSocket
+
+def ws_url(query):
+    return WS_BASE + "/ws?" + query
+
+
+def ws_open(token=None, ticket=None, node=None, headers=None, origin=None, timeout=10,
+            expect_connected=True):
+    """Connects through nginx with a fresh ticket (or the given ticket / ?token=). Returns
+    (ws, connected_frame) where connected_frame is the parsed first frame."""
+    if ticket is None and token is not None:
+        ticket = ws_ticket(token)
+    q = "ticket=" + ticket
+    if node is not None:
+        q += "&node=%d" % node
+    kw = {}
+    if origin is not None:
+        kw["origin"] = origin
+    ws = websocket.create_connection(ws_url(q), timeout=timeout, header=headers or [],
+                                     enable_multithread=True, **kw)
+    if not expect_connected:
+        return ws, None
+    first = ws_next(ws, timeout)
+    assert first[0] == "text", first
+    assert first[1]["type"] == "connected", first
+    return ws, first[1]
+
+
+def ws_next(ws, timeout=5.0):
+    """The next meaningful thing on `ws` within `timeout` seconds:
+    ("text", parsed_json) | ("close", code, reason) | ("eof", None) | ("timeout", None).
+    Server pings are answered and skipped."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return ("timeout", None)
+        ws.settimeout(left)
+        try:
+            opcode, frame = ws.recv_data_frame(True)
+        except websocket.WebSocketTimeoutException:
+            return ("timeout", None)
+        except socket.timeout:
+            return ("timeout", None)
+        except (websocket.WebSocketConnectionClosedException, ConnectionError, OSError):
+            return ("eof", None)
+        except websocket.WebSocketProtocolException as e:
+            return ("eof", str(e))
+        if opcode == websocket.ABNF.OPCODE_TEXT:
+            return ("text", json.loads(frame.data.decode("utf-8")))
+        if opcode == websocket.ABNF.OPCODE_CLOSE:
+            data = frame.data or b""
+            code = int.from_bytes(data[:2], "big") if len(data) >= 2 else None
+            return ("close", code, data[2:].decode("utf-8", "replace"))
+        if opcode == websocket.ABNF.OPCODE_BINARY:
+            return ("binary", frame.data)
+        # ping / pong: keep reading
+
+
+def ws_send_json(ws, obj):
+    ws.send(json.dumps(obj))
+
+
+def ws_wait_for(ws, predicate, timeout=5.0):
+    """Reads frames until one satisfies predicate(frame_tuple); returns it, or the last thing
+    seen (close/eof/timeout) if the connection ends or the deadline passes first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = ws_next(ws, max(0.0, deadline - time.monotonic()))
+        if predicate(got) or got[0] in ("close", "eof", "timeout"):
+            return got
+
+
+def ws_wait_close(ws, timeout=5.0):
+    """Skips text frames until the connection closes; returns the close tuple, ("eof", ...)
+    or ("timeout", None)."""
+    return ws_wait_for(ws, lambda f: f[0] in ("close", "eof"), timeout)
+
+
+def ws_wait_type(ws, type_, timeout=5.0):
+    return ws_wait_for(ws, lambda f: f[0] == "text" and f[1].get("type") == type_, timeout)
+
+
+def ws_close_quietly(ws):
+    try:
+        ws.close(timeout=1)
+    except Exception:
+        pass
+
+
+def ws_handshake(query, headers=None):
+    """A WebSocket upgrade request sent as plain HTTP, to see a refused handshake's status,
+    headers and body (requests does not follow a 101)."""
+    h = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+         "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode()}
+    if headers:
+        h.update(headers)
+    return requests.get(BASE_URL + "/ws" + ("?" + query if query else ""), headers=h,
+                        timeout=TIMEOUT, stream=True, allow_redirects=False)
+
+
+def assert_envelope(frame, type_=None, language=None):
+    assert set(frame) >= {"type", "data", "timestamp", "language"}, frame
+    if type_ is not None:
+        assert frame["type"] == type_, frame
+    assert isinstance(frame["data"], dict), frame
+    assert RFC3339_MS.match(frame["timestamp"]), frame
+    assert frame["language"] in LANGS, frame
+    if language is not None:
+        assert frame["language"] == language, frame
+
+
+# --------------------------------------------------------------------------------------------
+# Waiting and the stack
+
+def wait_until(predicate, timeout, interval=0.05, what="condition"):
+    """Polls predicate() until it returns a truthy value; returns it, or fails the test."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    pytest.fail("timed out after %.1f s waiting for %s (last: %r)" % (timeout, what, last))
+
+
+def ready_status():
+    try:
+        return requests.get(BASE_URL + "/health/ready", timeout=3).status_code
+    except requests.RequestException:
+        return None
+
+
+def wait_ready(timeout=30):
+    wait_until(lambda: ready_status() == 200, timeout, 0.1, "/health/ready 200")
+
+
+def _lib_sh(func):
+    assert STACK_DIR and REDIS_PORT, "NT_STACK_DIR and NT_REDIS_PORT are needed"
+    cmd = 'source "%s/scripts/lib.sh"; %s "%s" "%s"' % (NT_ROOT, func, STACK_DIR, REDIS_PORT)
+    subprocess.run(["bash", "-c", cmd], check=True, timeout=60,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def redis_stop():
+    _lib_sh("nt_redis_stop")
+
+
+def redis_start():
+    _lib_sh("nt_redis_start")
+
+
+def log_path(name):
+    return os.path.join(STACK_DIR, "log", name)
+
+
+@pytest.fixture
+def redis_outage():
+    """Stops Redis for the test; always brings it back and waits until the stack is ready."""
+    state = {"down": False}
+
+    def stop():
+        redis_stop()
+        state["down"] = True
+
+    def start():
+        redis_start()
+        state["down"] = False
+        wait_ready(30)
+
+    try:
+        yield SimpleNamespace(stop=stop, start=start)
+    finally:
+        if state["down"]:
+            redis_start()
+        wait_ready(30)
+
+
+@pytest.fixture
+def user():
+    return register()
+
+
+@pytest.fixture
+def other_user():
+    return register()
+
+
+@pytest.fixture
+def sockets():
+    """Collects WebSocket connections and closes them after the test."""
+    opened = []
+    yield opened
+    for ws in opened:
+        ws_close_quietly(ws)
