@@ -90,6 +90,20 @@ nt_redis_stop() {
   rm -f "$dir/run/redis.pid"
 }
 
+# PostgreSQL of a stack under DIR, as the postgres user, on a unix socket only. Also used by
+# tests that restart Postgres under load.
+nt_pg_start() {
+  local dir="$1" port="$2" fsync="${3:-on}"
+  touch "$dir/log/postgres.log"; chown postgres "$dir/log/postgres.log"
+  runuser -u postgres -- "$(nt_pg_bin)/pg_ctl" -D "$dir/data/pg" -l "$dir/log/postgres.log" -w -t 60 \
+    -o "-c listen_addresses='' -k $dir/run -p $port -c max_connections=200 -c shared_buffers=256MB -c fsync=$fsync" \
+    start >/dev/null || { tail -20 "$dir/log/postgres.log"; return 1; }
+}
+
+nt_pg_stop() {  # nt_pg_stop DIR [MODE=fast]
+  runuser -u postgres -- "$(nt_pg_bin)/pg_ctl" -D "$1/data/pg" -m "${2:-fast}" -w stop >/dev/null 2>&1 || true
+}
+
 # nt_start_stack DIR ENV_FILE BIN_DIR: Postgres, Redis, migrations, API, realtime daemons and
 # nginx, all under DIR (data/, run/, log/), configured by ENV_FILE.
 nt_start_stack() {
@@ -111,10 +125,7 @@ nt_start_stack() {
     runuser -u postgres -- "$pgbin/initdb" -D "$dir/data/pg" -U postgres --auth=trust \
       --encoding=UTF8 --locale=C.UTF-8 >"$dir/log/initdb.log" 2>&1 || { cat "$dir/log/initdb.log"; nt_die "initdb failed"; }
   fi
-  touch "$dir/log/postgres.log"; chown postgres "$dir/log/postgres.log"
-  runuser -u postgres -- "$pgbin/pg_ctl" -D "$dir/data/pg" -l "$dir/log/postgres.log" -w -t 60 \
-    -o "-c listen_addresses='' -k $dir/run -p $pg_port -c max_connections=200 -c shared_buffers=256MB -c fsync=$(nt_env_get "$env" NT_PG_FSYNC on)" \
-    start >/dev/null || { tail -20 "$dir/log/postgres.log"; nt_die "postgres did not start"; }
+  nt_pg_start "$dir" "$pg_port" "$(nt_env_get "$env" NT_PG_FSYNC on)" || nt_die "postgres did not start"
   runuser -u postgres -- psql -h "$dir/run" -p "$pg_port" -d postgres -tAc \
     "SELECT 1 FROM pg_roles WHERE rolname='nerutalk'" | grep -q 1 || \
     runuser -u postgres -- psql -q -h "$dir/run" -p "$pg_port" -d postgres \
@@ -203,8 +214,6 @@ nt_stop_stack() {
     rm -f "$f"
   done
   [ -f "$dir/run/redis.pid" ] && { kill "$(cat "$dir/run/redis.pid")" 2>/dev/null || true; rm -f "$dir/run/redis.pid"; }
-  if [ -f "$dir/data/pg/postmaster.pid" ]; then
-    runuser -u postgres -- "$(nt_pg_bin)/pg_ctl" -D "$dir/data/pg" -m fast -w stop >/dev/null 2>&1 || true
-  fi
+  [ -f "$dir/data/pg/postmaster.pid" ] && nt_pg_stop "$dir"
   return 0
 }

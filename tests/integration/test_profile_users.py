@@ -122,7 +122,7 @@ def test_public_profile_shows_online_while_connected(sockets):
 
 def test_unknown_or_malformed_user_id_is_404():
     viewer = register()
-    for uid in (str(uuid.uuid4()), "not-a-uuid", "1", "' OR 1=1 --", "%00", "x" * 300):
+    for uid in (str(uuid.uuid4()), "not-a-uuid", "1", "' OR 1=1 --", "x" * 300, "..%2f..%2f"):
         r = api("GET", "users/" + uid, token=viewer.access)
         assert_error(r, 404, "not_found")
 
