@@ -3,11 +3,19 @@
 #include <cstdlib>
 
 #include "log.hpp"
+#include "time_util.hpp"
 
 namespace nt {
 
 int64_t PgResult::i64(int row, int col) const {
   return std::strtoll(PQgetvalue(r_.get(), row, col), nullptr, 10);
+}
+
+std::string PgResult::time(int row, int col) const { return format_rfc3339(i64(row, col)); }
+
+std::optional<std::string> PgResult::opt_time(int row, int col) const {
+  if (is_null(row, col)) return std::nullopt;
+  return time(row, col);
 }
 
 int64_t PgResult::affected() const {

@@ -23,6 +23,10 @@ struct Sql {
   const char* text;
 };
 
+// Selects a timestamptz as epoch milliseconds; PgResult::time() formats it as RFC 3339.
+// (About twice as fast as to_char() in Postgres for hot queries.)
+#define NT_SQL_EPOCH_MS(col) "floor(extract(epoch from " col ") * 1000)::int8"
+
 // A parameter: text or SQL NULL.
 using PgParam = std::optional<std::string>;
 inline PgParam pg_int(int64_t v) { return std::to_string(v); }
@@ -66,6 +70,9 @@ class PgResult {
     return str(row, col);
   }
   int64_t i64(int row, int col) const;
+  // A column selected with NT_SQL_EPOCH_MS as "2026-11-21T08:00:00.123Z" (nullopt for NULL).
+  std::string time(int row, int col) const;
+  std::optional<std::string> opt_time(int row, int col) const;
   bool boolean(int row, int col) const { return PQgetvalue(r_.get(), row, col)[0] == 't'; }
   int64_t affected() const;
   int col(const char* name) const { return PQfnumber(r_.get(), name); }

@@ -13,8 +13,8 @@ AuthUser user_from_row(const PgResult& r, int row, int f) {
   u.language = r.opt_str(row, f + 6);
   u.is_verified = r.boolean(row, f + 7);
   u.is_admin = r.boolean(row, f + 8);
-  u.created_at = r.str(row, f + 9);
-  u.last_seen = r.opt_str(row, f + 10);
+  u.created_at = r.time(row, f + 9);
+  u.last_seen = r.opt_time(row, f + 10);
   return u;
 }
 

@@ -11,7 +11,7 @@ namespace nt {
 // Column list that user_from_row() reads, prefixed for table alias "u".
 #define NT_USER_COLUMNS                                                                      \
   "u.id, u.username, u.email, u.display_name, u.avatar_url, u.bio, u.language, u.is_verified, " \
-  "u.is_admin, rfc3339(u.created_at), rfc3339(u.last_seen)"
+  "u.is_admin, " NT_SQL_EPOCH_MS("u.created_at") ", " NT_SQL_EPOCH_MS("u.last_seen")
 constexpr int kUserColumnCount = 11;
 
 // Reads NT_USER_COLUMNS starting at column `first` of `row`.

@@ -150,10 +150,13 @@ nt_start_stack() {
   for i in $(seq 1 "$rt_count"); do
     local port; port=$(nt_env_get "$env" "NT_REALTIME_PORT_$i" "$((8090 + i - 1))")
     rt_ports+=("$port")
-    NERUTALK_ENV_FILE="$env" REALTIME_PORT="$port" REALTIME_NODE_ID="rt$i" setsid \
+    # NT_REALTIME_ENV_<i>="KEY=VALUE ..." overrides settings of one daemon only.
+    local extra; extra=$(nt_env_get "$env" "NT_REALTIME_ENV_$i" "")
+    env $extra NERUTALK_ENV_FILE="$env" REALTIME_PORT="$port" REALTIME_NODE_ID="rt$i" setsid \
       "$bin/realtime/nerutalk-realtime" >>"$dir/log/realtime$i.log" 2>&1 < /dev/null &
     echo $! >"$dir/run/realtime$i.pid"
-    upstreams+="        server 127.0.0.1:$port;"$'\n'
+    # A daemon with its own settings is reachable only as /ws?node=<i>, not in the default pool.
+    [ -n "$extra" ] || upstreams+="        server 127.0.0.1:$port;"$'\n'
     nodemap+="        \"$i\" nerutalk_rt_$i;"$'\n'
   done
   upstreams+="    }"$'\n'

@@ -22,8 +22,8 @@ const Sql kUpdateProfile{
 
 // Public profile with the privacy settings that decide what presence shows.
 #define NT_PUBLIC_COLUMNS                                                                 \
-  "u.id, u.username, u.display_name, u.avatar_url, u.bio, rfc3339(u.created_at), "         \
-  "CASE WHEN coalesce(s.show_last_seen, true) THEN rfc3339(u.last_seen) END, "             \
+  "u.id, u.username, u.display_name, u.avatar_url, u.bio, " NT_SQL_EPOCH_MS("u.created_at") ", " \
+  "CASE WHEN coalesce(s.show_last_seen, true) THEN " NT_SQL_EPOCH_MS("u.last_seen") " END, "  \
   "coalesce(s.show_online_status, true)"
 
 const Sql kPublicUser{"user_public",
@@ -74,10 +74,10 @@ Json public_user_json(const PgResult& r, int row, bool online) {
       .set("display_name", Json::str_or_null(r.opt_str(row, 2)))
       .set("avatar_url", Json::str_or_null(r.opt_str(row, 3)))
       .set("bio", Json::str_or_null(r.opt_str(row, 4)))
-      .set("created_at", r.str(row, 5))
+      .set("created_at", r.time(row, 5))
       .set("status", show_status ? (online ? "online" : "offline") : "unknown")
       .set("is_online", show_status && online)
-      .set("last_seen", Json::str_or_null(r.opt_str(row, 6)));
+      .set("last_seen", Json::str_or_null(r.opt_time(row, 6)));
   return j;
 }
 

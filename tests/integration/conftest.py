@@ -246,6 +246,8 @@ def ws_open(token=None, ticket=None, node=None, headers=None, origin=None, timeo
     kw = {}
     if origin is not None:
         kw["origin"] = origin
+    else:
+        kw["suppress_origin"] = True  # like a native app
     ws = websocket.create_connection(ws_url(q), timeout=timeout, header=headers or [],
                                      enable_multithread=True, **kw)
     if not expect_connected:
@@ -405,6 +407,11 @@ def redis_outage():
         if state["down"]:
             redis_start()
         wait_ready(30)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Tests that take Redis away run last, so a slow recovery cannot disturb other tests."""
+    items.sort(key=lambda item: "redis_outage" in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture
