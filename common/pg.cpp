@@ -105,8 +105,18 @@ PgResult Pg::exec(const Sql& sql, const std::vector<PgParam>& params) {
 }
 
 PgResult Pg::exec_text(const std::string& text) {
-  ensure_connected();
-  return check(PQexec(conn_, text.c_str()), "exec");
+  // Outside a transaction (BEGIN itself, migrations) a dead connection gets one retry on a
+  // fresh one, as exec() does; inside one the error surfaces.
+  for (int attempt = 0;; ++attempt) {
+    const bool may_retry = attempt == 0 && !in_tx_;
+    try {
+      ensure_connected();
+      return check(PQexec(conn_, text.c_str()), "exec");
+    } catch (const DbUnavailable& e) {
+      if (!may_retry) throw;
+      log_warn("postgres: %s; reconnecting", e.what());
+    }
+  }
 }
 
 bool Pg::ping() {

@@ -85,18 +85,27 @@ RedisReplyPtr Redis::read_reply() {
 }
 
 RedisReplyPtr Redis::command(const std::vector<std::string>& argv) {
-  ensure_connected();
-  append(argv);
-  return read_reply();
+  return std::move(pipeline({argv}).front());
 }
 
 std::vector<RedisReplyPtr> Redis::pipeline(const std::vector<std::vector<std::string>>& commands) {
-  ensure_connected();
-  for (const auto& argv : commands) append(argv);
-  std::vector<RedisReplyPtr> out;
-  out.reserve(commands.size());
-  for (size_t i = 0; i < commands.size(); ++i) out.push_back(read_reply());
-  return out;
+  // A connection kept from an earlier call may have died meanwhile (Redis restarted): the
+  // first failure on such a connection gets one retry on a fresh one. A fresh connection
+  // that fails is reported at once.
+  for (int attempt = 0;; ++attempt) {
+    const bool reused = ctx_ != nullptr;
+    try {
+      ensure_connected();
+      for (const auto& argv : commands) append(argv);
+      std::vector<RedisReplyPtr> out;
+      out.reserve(commands.size());
+      for (size_t i = 0; i < commands.size(); ++i) out.push_back(read_reply());
+      return out;
+    } catch (const RedisUnavailable&) {
+      ctx_.reset();
+      if (!reused || attempt > 0) throw;
+    }
+  }
 }
 
 void Redis::publish(const std::string& channel, const std::string& payload) {

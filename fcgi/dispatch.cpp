@@ -27,6 +27,14 @@ bool contains(const std::vector<std::string>& list, const std::string& v) {
   return std::find(list.begin(), list.end(), v) != list.end();
 }
 
+}  // namespace
+
+bool host_allowed(const Config& cfg, const std::string& host) {
+  return cfg.trusted_hosts.empty() || contains(cfg.trusted_hosts, host_without_port(host));
+}
+
+namespace {
+
 std::string join(const std::vector<std::string>& v, const char* sep) {
   std::string out;
   for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
@@ -75,11 +83,12 @@ Response run(const Config& cfg, Pg& pg, Redis& redis, Request& req, std::string*
   ctx.lang = *lang = pre.code;
   ctx.lang_source = pre.source;
 
-  if (!cfg.trusted_hosts.empty() && !contains(cfg.trusted_hosts, host_without_port(req.host))) {
-    throw ApiError(Err::kUntrustedHost, "Host: " + req.host);
-  }
   // Paths are case-sensitive and have no trailing slash; "/x/" is not "/x".
   RouteMatch m = match_route(route_table(), req.method, req.path);
+  // Internal routes (nginx's auth_request) answer only 200/401/403 and check the host
+  // themselves: any other status would reach the client as nginx's 500.
+  const bool internal = m.route != nullptr && req.path.rfind("/internal/", 0) == 0;
+  if (!internal && !host_allowed(cfg, req.host)) throw ApiError(Err::kUntrustedHost, "Host: " + req.host);
   if (req.method == "OPTIONS") {
     if (!req.origin.empty() && !req.cors_request_method.empty()) return preflight(cfg, req, m);
     if (m.route == nullptr && m.allow.empty()) throw ApiError(Err::kNotFound);
@@ -113,7 +122,8 @@ Response run(const Config& cfg, Pg& pg, Redis& redis, Request& req, std::string*
     set_log_request_id(req.request_id + " user=" + ctx.user->id);
   }
   Response r = m.route->handler(ctx);
-  if (ctx.user && !r.cacheable) r.headers.emplace_back("Cache-Control", "no-store");
+  // Authenticated answers and token responses must never be stored by a cache (H3).
+  if (!r.cacheable) r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }
 

@@ -12,6 +12,9 @@ namespace nt {
 
 Response dispatch(const Config& cfg, Pg& pg, Redis& redis, Request& req);
 
+// Whether the Host header (port ignored) is one of TRUSTED_HOSTS (an empty list allows any).
+bool host_allowed(const Config& cfg, const std::string& host);
+
 // The JSON error body for `e` in `lang`, with status and headers set.
 class ApiError;
 Response error_response(const ApiError& e, const std::string& lang, const std::string& request_id);

@@ -96,14 +96,17 @@ Response login(Ctx& ctx) {
   f.done();
   const std::string login_id = username ? normalize_username(*username) : normalize_email(*email);
 
-  // Per IP every attempt counts; per account only failures (ASVS 2.2.1). Fail closed.
-  const std::string account_key = key_rate_limit("login_fail", sha256_hex(login_id).substr(0, 32));
+  // Per IP every attempt counts; per account only failures (ASVS 2.2.1). Fail closed. The
+  // account counter is keyed by the user id, so username and email share one budget; an
+  // unknown name gets its own, so both throttle alike and nothing tells who exists.
   rate_limit_hit(ctx, key_rate_limit("login", ctx.req.remote_addr), ctx.cfg.login_rate_per_ip,
                  ctx.cfg.login_rate_window_seconds);
-  rate_limit_check(ctx, account_key, ctx.cfg.login_rate_per_account);
-
   const int cost = static_cast<int>(ctx.cfg.bcrypt_cost);
   PgResult r = ctx.pg.exec(kLoginLookup, {login_id});
+  const std::string account_key =
+      r.empty() ? key_rate_limit("login_fail", "name-" + sha256_hex(login_id).substr(0, 32))
+                : key_rate_limit("login_fail", "user-" + r.str(0, 1));
+  rate_limit_check(ctx, account_key, ctx.cfg.login_rate_per_account);
   // Unknown users cost one bcrypt too, so timing does not tell who exists (A10).
   const std::string stored = r.empty() ? dummy_password_hash(cost) : r.str(0, 0);
   const bool ok = verify_password(*password, stored) && !r.empty();

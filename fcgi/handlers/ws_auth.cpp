@@ -33,10 +33,12 @@ std::pair<std::string, std::string> consume_ticket(Ctx& ctx, const std::string& 
   return {json_string_value(uid.get()), json_string_value(sid.get())};
 }
 
+// nginx's auth_request passes on 401 and 403 only (anything else becomes its 500), so every
+// refusal is one of those two, with the real code in the body.
 Response deny(Ctx& ctx, const ApiError& e) {
   Response body = error_response(e, ctx.lang, ctx.req.request_id);
   Response r;
-  r.status = body.status;
+  r.status = body.status == 401 ? 401 : 403;
   r.headers.emplace_back("X-NT-Error", body.body);
   return r;
 }
@@ -47,6 +49,7 @@ Response ws_auth(Ctx& ctx) {
   const std::string& uri = ctx.req.original_uri;
   const std::string query = uri.find('?') == std::string::npos ? "" : uri.substr(uri.find('?') + 1);
   try {
+    if (!host_allowed(ctx.cfg, ctx.req.host)) throw ApiError(Err::kUntrustedHost, ctx.req.host);
     // Browsers send Origin; it must be an allowed one or this server itself (same origin).
     const auto& origins = ctx.cfg.allowed_origins;
     const std::string& origin = ctx.req.origin;
@@ -76,6 +79,8 @@ Response ws_auth(Ctx& ctx) {
   } catch (const ApiError& e) {
     return deny(ctx, e);
   }
+  // Redis or Postgres down: DbUnavailable/RedisUnavailable reach the worker's catch site,
+  // whose 503 nginx turns into its own 500 and then our JSON 503 (@unavailable).
 }
 
 }  // namespace nt::handlers

@@ -12,10 +12,14 @@ only through HTTP and WebSocket, like a client would. scripts/test provides:
 Every test creates its own users (uuid-based names), so tests are independent and can run
 in any order. Helpers are plain functions (import them with `from conftest import ...`);
 fixtures wrap the few that need set-up/tear-down.
+
+Tests that take a dependency away (the `redis_outage` fixture, the `disruptive` marker, or a
+module named *restart* / *outage*) are run after all the others.
 """
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import os
 import re
@@ -96,7 +100,6 @@ def raw_request(method, path, body=b"", headers=None, source_address=None, timeo
     """A request through http.client, for what requests would normalize (Host header, odd
     methods, exact bytes, another loopback source address). Returns (status, headers, body)
     with header names lower-cased."""
-    import http.client
     conn = http.client.HTTPConnection(HOST, PORT, timeout=timeout, source_address=source_address)
     try:
         h = dict(headers or {})
@@ -393,8 +396,8 @@ def redis_outage():
     state = {"down": False}
 
     def stop():
-        redis_stop()
         state["down"] = True
+        redis_stop()
 
     def start():
         redis_start()
@@ -409,9 +412,21 @@ def redis_outage():
         wait_ready(30)
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "disruptive: takes a dependency (Redis, Postgres, a daemon) away; runs last")
+
+
+def _disruptive(item):
+    return ("redis_outage" in getattr(item, "fixturenames", ())
+            or item.get_closest_marker("disruptive") is not None
+            or re.search(r"(restart|outage)", getattr(item.module, "__name__", "")) is not None)
+
+
 def pytest_collection_modifyitems(session, config, items):
-    """Tests that take Redis away run last, so a slow recovery cannot disturb other tests."""
-    items.sort(key=lambda item: "redis_outage" in getattr(item, "fixturenames", ()))
+    """Tests that take a dependency away run last (in their usual order), so that a slow
+    recovery of the stack cannot disturb the other tests."""
+    items.sort(key=_disruptive)
 
 
 @pytest.fixture

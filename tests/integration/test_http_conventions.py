@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from conftest import (API, BASE_URL, HOST, PORT, api, assert_error, raw_request, register,
-                      unique_name)
+from conftest import (API, PORT, api, assert_error, raw_request, register, unique_name,
+                      ws_handshake)
 
 JSON = {"Content-Type": "application/json"}
 ALLOWED_ORIGIN = "http://localhost:3000"
@@ -129,7 +129,7 @@ def test_d5_body_over_64kb_is_413_json():
     body["display_name"] = "x" * 70000
     r = api("POST", "register", json_body=body)
     assert_error(r, 413, "payload_too_large")
-    # Just under the cap is parsed (and refused by validation, not by size).
+    # Just under the cap is accepted (the unknown field is ignored).
     body = valid_register_body()
     body["padding"] = "y" * 60000
     r = api("POST", "register", json_body=body)
@@ -227,7 +227,8 @@ def test_security_headers_on_every_response():
 def test_security_headers_on_errors_made_by_the_edge():
     # 404 outside /api and 413 are answered by nginx itself; "every response" includes them.
     for r in (api("GET", "/nope"), api("GET", "/.git/config"),
-              api("POST", "register", json_body={"x": "y" * 70000})):
+              api("POST", "register", json_body={"x": "y" * 70000}),
+              ws_handshake("ticket=unknown")):
         assert_security_headers(r)
 
 

@@ -2,7 +2,7 @@
 common/i18n_catalog.cpp on purpose: a changed translation must be a visible change."""
 import pytest
 
-from conftest import LANGS, api, assert_error, field_codes, register, unique_name
+from conftest import LANGS, api, assert_error, register, unique_name
 
 NOT_AUTHENTICATED = {
     "en": "Authentication is required.",
