@@ -67,7 +67,7 @@ const Setting kSettings[] = {
      field_of<&Config::register_rate_window_seconds>},
     {"API_LISTEN", "127.0.0.1:9000", false, Kind::kString, 0, 0, field_of<&Config::api_listen>},
     {"API_SOCKET_MODE", "0660", false, Kind::kString, 0, 0, field_of<&Config::api_socket_mode>},
-    {"API_THREADS", "16", false, Kind::kInt, 1, 256, field_of<&Config::api_threads>},
+    {"API_THREADS", "32", false, Kind::kInt, 1, 256, field_of<&Config::api_threads>},
     {"DB_STATEMENT_TIMEOUT_MS", "5000", false, Kind::kInt, 100, 600000,
      field_of<&Config::db_statement_timeout_ms>},
     {"REALTIME_HOST", "127.0.0.1", false, Kind::kString, 0, 0, field_of<&Config::realtime_host>},

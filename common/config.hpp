@@ -45,7 +45,7 @@ struct Config {
   // API workers.
   std::string api_listen;  // unix socket path or ":port"
   std::string api_socket_mode;  // octal permissions of a unix socket
-  int64_t api_threads = 16;
+  int64_t api_threads = 32;
   int64_t db_statement_timeout_ms = 5000;
   // Realtime daemon.
   std::string realtime_host;

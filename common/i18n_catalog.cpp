@@ -134,6 +134,29 @@ const CatalogRow kCatalog[] = {
      {"Give one of: {fields}.", "Isi salah satu dari: {fields}.", "次のいずれかを指定してください: {fields}",
       "다음 중 하나를 입력하세요: {fields}", "请提供以下之一：{fields}"}},
 
+    {"field.invalid_choice",
+     {"Choose one of: {choices}.", "Pilih salah satu dari: {choices}.",
+      "次のいずれかを選んでください: {choices}", "다음 중 하나를 선택하세요: {choices}", "请选择以下之一：{choices}"}},
+    {"field.invalid_reference",
+     {"This refers to something that does not exist or is not yours to use.",
+      "Ini merujuk ke sesuatu yang tidak ada atau tidak dapat Anda gunakan.",
+      "存在しないか、使用できないものを参照しています。", "존재하지 않거나 사용할 수 없는 항목을 참조합니다.",
+      "引用的内容不存在或您无权使用。"}},
+    {"field.exactly_one_other",
+     {"A private chat needs exactly one other user.", "Obrolan pribadi memerlukan tepat satu pengguna lain.",
+      "個人チャットには相手のユーザーがちょうど1人必要です。", "개인 채팅에는 다른 사용자가 정확히 한 명 필요합니다.",
+      "私聊需要且仅需要一位其他用户。"}},
+    {"field.too_many_members",
+     {"A group can have at most {max} members.", "Grup dapat memiliki paling banyak {max} anggota.",
+      "グループのメンバーは最大{max}人です。", "그룹 멤버는 최대 {max}명입니다.", "群组最多可有 {max} 名成员。"}},
+
+    // In-app notifications (notify.*), rendered in the recipient's language.
+    {"notify.mention_title",
+     {"You were mentioned", "Anda disebut", "メンションされました", "회원님이 언급되었습니다", "有人提到了你"}},
+    {"notify.group_invite_title",
+     {"You were added to {name}", "Anda ditambahkan ke {name}", "{name} に追加されました",
+      "{name}에 추가되었습니다", "您已被添加到 {name}"}},
+
     // Language names (lang.<code>) shown by GET /languages in the request language.
     {"lang.en", {"English", "Inggris", "英語", "영어", "英语"}},
     {"lang.id", {"Indonesian", "Indonesia", "インドネシア語", "인도네시아어", "印度尼西亚语"}},

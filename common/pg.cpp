@@ -23,6 +23,26 @@ int64_t PgResult::affected() const {
   return n && *n ? std::strtoll(n, nullptr, 10) : 0;
 }
 
+std::string pg_text_array(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+std::string pg_int_array(const std::vector<int64_t>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + std::to_string(values[i]);
+  return out + "}";
+}
+
 Pg::Pg(std::string conninfo, int64_t statement_timeout_ms)
     : conninfo_(std::move(conninfo)), statement_timeout_ms_(statement_timeout_ms) {}
 

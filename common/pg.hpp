@@ -31,6 +31,10 @@ struct Sql {
 using PgParam = std::optional<std::string>;
 inline PgParam pg_int(int64_t v) { return std::to_string(v); }
 inline PgParam pg_bool(bool v) { return std::string(v ? "t" : "f"); }
+// A Postgres array literal ({"a","b"}) of text values, quoted and escaped; cast with ::text[].
+std::string pg_text_array(const std::vector<std::string>& values);
+// A Postgres array literal of integers; cast with ::bigint[].
+std::string pg_int_array(const std::vector<int64_t>& values);
 
 // Postgres could not be reached or the connection broke (clients get 503).
 class DbUnavailable : public std::runtime_error {

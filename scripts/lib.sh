@@ -178,7 +178,7 @@ nt_start_stack() {
   NT_V_NGINX_RATE_PER_SECOND="$(nt_env_get "$env" NGINX_RATE_PER_SECOND 50)" \
   NT_V_NGINX_RATE_BURST="$(nt_env_get "$env" NGINX_RATE_BURST 100)" \
   NT_V_NGINX_CONN_PER_IP="$(nt_env_get "$env" NGINX_CONN_PER_IP 1000)" \
-  NT_V_NGINX_API_KEEPALIVE="$(nt_env_get "$env" NGINX_API_KEEPALIVE 4)" \
+  NT_V_NGINX_API_KEEPALIVE="$(nt_env_get "$env" NGINX_API_KEEPALIVE 8)" \
   NT_V_NGINX_JSON_BODY_MAX="$(nt_env_get "$env" NGINX_JSON_BODY_MAX 64k)" \
   NT_V_NGINX_UPLOAD_BODY_MAX="$(nt_env_get "$env" NGINX_UPLOAD_BODY_MAX 11m)" \
   NT_V_NGINX_WS_READ_TIMEOUT="$(nt_env_get "$env" NGINX_WS_READ_TIMEOUT 90s)" \
