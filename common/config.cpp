@@ -84,6 +84,7 @@ const Setting kSettings[] = {
     {"WS_RATE_PER_10S", "100", false, Kind::kInt, 1, kBig, field_of<&Config::ws_rate_per_10s>},
     {"PRESENCE_TTL_SECONDS", "90", false, Kind::kInt, 10, 86400,
      field_of<&Config::presence_ttl_seconds>},
+    {"REALTIME_WORKERS", "4", false, Kind::kInt, 1, 64, field_of<&Config::realtime_workers>},
     {"LOG_LEVEL", "info", false, Kind::kString, 0, 0, field_of<&Config::log_level>},
 };
 

@@ -57,6 +57,7 @@ struct Config {
   int64_t ws_send_queue_bytes = 1048576;
   int64_t ws_rate_per_10s = 100;
   int64_t presence_ttl_seconds = 90;
+  int64_t realtime_workers = 4;
   // Logging.
   std::string log_level;
 };

@@ -43,6 +43,8 @@ class Json {
   }
 
   json_t* get() const { return j_; }
+  // An independent copy (no shared children), safe to hand to another thread.
+  Json deep_copy() const { return j_ ? Json(json_deep_copy(j_)) : Json(); }
   explicit operator bool() const { return j_ != nullptr; }
 
   // Object members; each returns *this so a response reads as one expression.

@@ -1,6 +1,8 @@
 #include "ctx.hpp"
 
 #include <cctype>
+#include <cerrno>
+#include <cstdlib>
 
 #include "errors.hpp"
 
@@ -16,6 +18,27 @@ bool is_json_content_type(const std::string& ct) {
   return base == "application/json";
 }
 }  // namespace
+
+int64_t Ctx::id_param(const char* name) const {
+  const std::string& v = param(name);
+  if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
+    throw ApiError(Err::kNotFound);
+  }
+  const int64_t id = std::stoll(v);
+  if (id <= 0) throw ApiError(Err::kNotFound);
+  return id;
+}
+
+std::optional<int64_t> Ctx::int_query(const char* name, int64_t min, int64_t max) const {
+  const auto v = query_param(req.query, name);
+  if (!v) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  const long long n = std::strtoll(v->c_str(), &end, 10);
+  if (v->empty() || *end != '\0' || errno != 0) throw_field_error(name, "invalid_format");
+  if (n < min || n > max) throw_field_error(name, "out_of_range");
+  return n;
+}
 
 Json Ctx::json_body() const {
   if (!is_json_content_type(req.content_type)) throw ApiError(Err::kUnsupportedMediaType);

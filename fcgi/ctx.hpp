@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "app_deps.hpp"
 #include "config.hpp"
 #include "http.hpp"
 #include "json.hpp"
@@ -45,6 +46,13 @@ struct Ctx {
   Json json_body() const;
   // A path parameter by name (always present for the matched route).
   const std::string& param(const char* name) const { return req.path_params.at(name); }
+  // A numeric id path parameter; 404 when it is not a positive integer (an id that cannot
+  // exist is the same as a missing one).
+  int64_t id_param(const char* name) const;
+  // An optional integer query parameter; 422 when present but not an integer in range.
+  std::optional<int64_t> int_query(const char* name, int64_t min, int64_t max) const;
+  // The domain services' view of this request's connections.
+  Deps deps() { return Deps{cfg, pg, redis}; }
 };
 
 }  // namespace nt

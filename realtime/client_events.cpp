@@ -1,29 +1,263 @@
-#include "client_events.hpp"
+// Client -> server frames (DESIGN.md §5): parse the envelope, then dispatch by type through
+// one table. Events that change durable state run the same domain functions as REST on a
+// worker thread and answer with an ack (or an error frame) when done; nothing here blocks.
+#include <algorithm>
 
-#include <cstring>
-
+#include "chat_service.hpp"
 #include "errors.hpp"
 #include "events.hpp"
 #include "i18n.hpp"
+#include "log.hpp"
+#include "message_service.hpp"
+#include "server.hpp"
+#include "time_util.hpp"
+#include "validate.hpp"
 
 namespace nt::rt {
 namespace {
 
 constexpr int kMaxDepth = 32;
+constexpr int64_t kTypingTtlMs = 10000;
 
 struct Frame {
   std::string type;
-  Json data;
-  Json id;  // string or number, echoed back; empty when absent
+  Json data;  // always an object
+  Json id;    // string or number, echoed back; empty when absent
 };
 
-using EventHandler = void (*)(Hub&, Session*, const Frame&);
+Json error_data(const Json& id, const ApiError& e, const std::string& lang) {
+  const ErrorInfo& info = error_info(e.err());
+  Json data = Json::object();
+  if (id) data.set("id", id);
+  data.set("code", info.code).set("detail", tr(info.i18n_key, lang)).set("status", info.status);
+  if (!e.fields().empty()) {
+    Json errors = Json::array();
+    for (const FieldError& f : e.fields()) {
+      errors.append(Json::object()
+                        .set("field", f.field)
+                        .set("code", f.code)
+                        .set("message", tr_args("field." + f.code, lang, f.args)));
+    }
+    data.set("errors", errors);
+  }
+  return data;
+}
 
-void on_ping(Hub& hub, Session* s, const Frame& f) {
+void send_error(Server& srv, Session* s, const Json& id, const ApiError& e) {
+  srv.hub().send_event(s, ev::kError, error_data(id, e, s->language));
+}
+
+void send_ack(Server& srv, Session* s, const Json& id, const char* name, const Json& result) {
+  Json data = Json::object();
+  if (id) data.set("id", id);
+  if (name) data.set(name, result);
+  srv.hub().send_event(s, ev::kAck, data);
+}
+
+int64_t require_chat_id(const Frame& f) {
+  FieldReader r(f.data);
+  const auto chat_id = r.integer("chat_id", true, 1, INT64_MAX);
+  r.done();
+  return *chat_id;
+}
+
+// Runs `work` on a worker thread; on the loop thread `done` gets the result for the session
+// if it is still connected. Domain errors become an error frame with the frame's id.
+using Work = std::function<Json(Deps&)>;
+using Done = std::function<void(Server&, Session*, const Json& id, const Json& result)>;
+
+void run_job(Server& srv, Session* s, const Frame& f, Work work, Done done) {
+  const uint64_t sid = s->id;
+  Json id = f.id.deep_copy();
+  srv.workers().submit([&srv, sid, id, work = std::move(work), done = std::move(done)](Deps& d) {
+    Json result;
+    std::optional<ApiError> err;
+    try {
+      result = work(d);
+    } catch (const ApiError& e) {
+      err = e;
+    } catch (const DbUnavailable& e) {
+      log_error("ws job: %s", e.what());
+      err = ApiError(Err::kServiceUnavailable);
+    } catch (const RedisUnavailable& e) {
+      log_error("ws job: %s", e.what());
+      err = ApiError(Err::kServiceUnavailable);
+    } catch (const DbError& e) {
+      log_error("ws job: sqlstate %s: %s", e.sqlstate().c_str(), e.what());
+      err = ApiError(e.sqlstate() == "23505" ? Err::kConflict : Err::kInternal);
+    }
+    srv.workers().post([&srv, sid, id, result, err, done] {
+      Session* s = srv.hub().find(sid);
+      if (s == nullptr) return;
+      if (err) {
+        send_error(srv, s, id, *err);
+      } else {
+        done(srv, s, id, result);
+      }
+    });
+  });
+}
+
+// Whether the user is in the chat: from the router once the user's chats are loaded, else
+// (just after connecting) from Postgres on a worker.
+void with_membership(Server& srv, Session* s, const Frame& f, int64_t chat_id,
+                     std::function<void(Server&, Session*, const Json& id)> then) {
+  if (srv.router().knows_user(s->user_id)) {
+    if (!srv.router().is_member(s->user_id, chat_id)) {
+      send_error(srv, s, f.id, ApiError(Err::kNotFound));
+      return;
+    }
+    then(srv, s, f.id);
+    return;
+  }
+  const std::string user = s->user_id;
+  run_job(
+      srv, s, f,
+      [user, chat_id](Deps& d) {
+        require_membership(d.pg, chat_id, user);
+        return Json::object();
+      },
+      [then](Server& srv, Session* s, const Json& id, const Json&) { then(srv, s, id); });
+}
+
+void on_ping(Server& srv, Session* s, const Frame& f) {
   Json data = Json::object();
   if (f.id) data.set("id", f.id);
-  hub.send_event(s, ev::kPong, data);
+  srv.hub().send_event(s, ev::kPong, data);
 }
+
+void on_join_chat(Server& srv, Session* s, const Frame& f) {
+  const int64_t chat_id = require_chat_id(f);
+  with_membership(srv, s, f, chat_id, [chat_id](Server& srv, Session* s, const Json& id) {
+    s->joined.insert(chat_id);
+    send_ack(srv, s, id, "chat_id", Json::integer(chat_id));
+  });
+}
+
+void on_leave_chat(Server& srv, Session* s, const Frame& f) {
+  const int64_t chat_id = require_chat_id(f);
+  s->joined.erase(chat_id);
+  srv.stop_typing(s, chat_id);
+  send_ack(srv, s, f.id, "chat_id", Json::integer(chat_id));
+}
+
+void on_typing(Server& srv, Session* s, const Frame& f) {
+  FieldReader r(f.data);
+  const auto chat_id = r.integer("chat_id", true, 1, INT64_MAX);
+  const auto typing = r.boolean("is_typing", false);
+  r.done();
+  const bool is_typing = typing.value_or(true);
+  if (!is_typing) {
+    srv.stop_typing(s, *chat_id);
+    if (f.id) send_ack(srv, s, f.id, nullptr, Json());
+    return;
+  }
+  with_membership(srv, s, f, *chat_id, [chat_id = *chat_id](Server& srv, Session* s, const Json& id) {
+    const bool renewal = s->typing_until_ms.count(chat_id) > 0;
+    s->typing_until_ms[chat_id] = now_ms() + kTypingTtlMs;
+    // Renewals within the window only extend it: the chat hears "typing" once.
+    if (!renewal) {
+      Json data = Json::object().set("chat_id", chat_id).set("user_id", s->user_id).set("is_typing", true);
+      srv.bus().command({"PUBLISH", chat_channel(chat_id), bus_message("typing_indicator", data)});
+      srv.bus().command({"HSET", "nerutalk:chat_typing:" + std::to_string(chat_id), s->user_id,
+                         std::to_string(now_ms())});
+      srv.bus().command({"EXPIRE", "nerutalk:chat_typing:" + std::to_string(chat_id), "10"});
+    }
+    if (id) send_ack(srv, s, id, nullptr, Json());
+  });
+}
+
+void on_message_read(Server& srv, Session* s, const Frame& f) {
+  FieldReader r(f.data);
+  const auto chat_id = r.integer("chat_id", true, 1, INT64_MAX);
+  const auto message_id = r.integer("message_id", true, 1, INT64_MAX);
+  r.done();
+  const std::string user = s->user_id;
+  run_job(
+      srv, s, f,
+      [user, chat_id = *chat_id, message_id = *message_id](Deps& d) {
+        return mark_read_in_chat(d, user, chat_id, message_id);
+      },
+      [](Server& srv, Session* s, const Json& id, const Json& result) {
+        send_ack(srv, s, id, "read", result);
+      });
+}
+
+void on_send_message(Server& srv, Session* s, const Frame& f) {
+  const int64_t chat_id = require_chat_id(f);
+  const std::string user = s->user_id;
+  Json body = f.data.deep_copy();
+  run_job(
+      srv, s, f,
+      [user, chat_id, body](Deps& d) {
+        SendOutcome out = send_message(d, user, chat_id, body);
+        return Json::object().set("message", out.message).set("created", out.created);
+      },
+      [](Server& srv, Session* s, const Json& id, const Json& result) {
+        send_ack(srv, s, id, "message", result.at("message"));
+      });
+}
+
+// sync {chats: {"<chat_id>": last_seq}}: every missed message as new_message (ascending per
+// chat, at most kMaxSyncMessagesPerChat each), then sync_complete with, per chat, the last seq
+// sent and whether more remain (page the rest with GET .../messages?after_id=).
+void on_sync(Server& srv, Session* s, const Frame& f) {
+  const Json chats = f.data.at("chats");
+  if (!chats || !json_is_object(chats.get())) {
+    throw ApiError(Err::kValidation, {FieldError{"chats", "invalid_type", {}}});
+  }
+  if (json_object_size(chats.get()) > kMaxSyncChats) {
+    throw ApiError(Err::kValidation,
+                   {FieldError{"chats", "too_long", {{"max", std::to_string(kMaxSyncChats)}}}});
+  }
+  std::vector<std::pair<int64_t, int64_t>> wanted;
+  const char* key;
+  json_t* value;
+  json_object_foreach(chats.get(), key, value) {
+    char* end = nullptr;
+    const long long chat_id = std::strtoll(key, &end, 10);
+    if (*end != '\0' || chat_id <= 0 || !json_is_integer(value) || json_integer_value(value) < 0) {
+      throw ApiError(Err::kValidation, {FieldError{"chats", "invalid_format", {}}});
+    }
+    wanted.emplace_back(chat_id, json_integer_value(value));
+  }
+  const std::string user = s->user_id;
+  run_job(
+      srv, s, f,
+      [user, wanted](Deps& d) {
+        Json messages = Json::array();
+        Json summary = Json::object();
+        for (const auto& [chat_id, after] : wanted) {
+          Json entry = Json::object();
+          try {
+            const HistoryPage page = messages_after_seq(d, user, chat_id, after, kMaxSyncMessagesPerChat);
+            int64_t last = after;
+            for (size_t i = 0; i < json_array_size(page.messages.get()); ++i) {
+              json_t* m = json_array_get(page.messages.get(), i);
+              messages.append(Json::borrow(m));
+              last = json_integer_value(json_object_get(m, "seq"));
+            }
+            entry.set("last_seq", last).set("has_more", page.has_more);
+          } catch (const ApiError& e) {
+            entry.set("error", error_info(e.err()).code);
+          }
+          summary.set(std::to_string(chat_id).c_str(), entry);
+        }
+        return Json::object().set("messages", messages).set("chats", summary);
+      },
+      [](Server& srv, Session* s, const Json& id, const Json& result) {
+        const Json messages = result.at("messages");
+        for (size_t i = 0; i < json_array_size(messages.get()); ++i) {
+          srv.hub().send_event(s, "new_message", Json::borrow(json_array_get(messages.get(), i)));
+        }
+        Json data = Json::object();
+        if (id) data.set("id", id);
+        data.set("chats", result.at("chats"));
+        srv.hub().send_event(s, "sync_complete", data);
+      });
+}
+
+using EventHandler = void (*)(Server&, Session*, const Frame&);
 
 struct EventRow {
   const char* type;
@@ -33,22 +267,36 @@ struct EventRow {
 // The one table of client events.
 const EventRow kEvents[] = {
     {"ping", on_ping},
+    {"join_chat", on_join_chat},
+    {"leave_chat", on_leave_chat},
+    {"typing_indicator", on_typing},
+    {"message_read", on_message_read},
+    {"send_message", on_send_message},
+    {"sync", on_sync},
 };
-
-void send_error(Hub& hub, Session* s, const Json& id, const char* code, Err err) {
-  Json data = Json::object();
-  if (id) data.set("id", id);
-  data.set("code", code).set("detail", tr(error_info(err).i18n_key, s->language));
-  hub.send_event(s, ev::kError, data);
-}
 
 }  // namespace
 
-void handle_client_frame(Hub& hub, Session* s, std::string_view text) {
+void Server::stop_typing(Session* s, int64_t chat_id) {
+  std::vector<int64_t> chats;
+  if (chat_id == 0) {
+    for (const auto& [c, _] : s->typing_until_ms) chats.push_back(c);
+  } else if (s->typing_until_ms.count(chat_id)) {
+    chats.push_back(chat_id);
+  }
+  for (int64_t c : chats) {
+    s->typing_until_ms.erase(c);
+    Json data = Json::object().set("chat_id", c).set("user_id", s->user_id).set("is_typing", false);
+    bus_.command({"PUBLISH", chat_channel(c), bus_message("typing_indicator", data)});
+    bus_.command({"HDEL", "nerutalk:chat_typing:" + std::to_string(c), s->user_id});
+  }
+}
+
+void Server::handle_client_frame(Session* s, std::string_view text) {
   JsonParseError perr;
   const Json msg = parse_json(text, kMaxDepth, true, &perr);
   if (!msg) {
-    send_error(hub, s, Json(), "invalid_json", Err::kInvalidJson);
+    send_error(*this, s, Json(), ApiError(Err::kInvalidJson));
     return;
   }
   Frame f;
@@ -56,18 +304,29 @@ void handle_client_frame(Hub& hub, Session* s, std::string_view text) {
   if (f.id && !json_is_string(f.id.get()) && !json_is_integer(f.id.get())) f.id = Json();
   const Json type = msg.at("type");
   if (!type || !json_is_string(type.get())) {
-    send_error(hub, s, f.id, "bad_request", Err::kBadRequest);
+    send_error(*this, s, f.id, ApiError(Err::kBadRequest));
     return;
   }
   f.type = json_string_value(type.get());
   f.data = msg.at("data");
-  for (const EventRow& row : kEvents) {
-    if (f.type == row.type) {
-      row.handler(hub, s, f);
-      return;
-    }
+  if (!f.data || json_is_null(f.data.get())) f.data = Json::object();
+  if (!json_is_object(f.data.get())) {
+    send_error(*this, s, f.id, ApiError(Err::kValidation, {FieldError{"data", "invalid_type", {}}}));
+    return;
   }
-  send_error(hub, s, f.id, "unknown_event", Err::kBadRequest);
+  for (const EventRow& row : kEvents) {
+    if (f.type != row.type) continue;
+    try {
+      row.handler(*this, s, f);
+    } catch (const ApiError& e) {
+      send_error(*this, s, f.id, e);
+    }
+    return;
+  }
+  Json data = Json::object();
+  if (f.id) data.set("id", f.id);
+  data.set("code", "unknown_event").set("detail", tr(error_info(Err::kBadRequest).i18n_key, s->language));
+  hub_.send_event(s, ev::kError, data);
 }
 
 }  // namespace nt::rt

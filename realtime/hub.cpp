@@ -57,6 +57,25 @@ void Hub::send_to_user(const std::string& user_id, const char* type, const Json&
   for (Session* s : sessions_of(user_id)) send_event(s, type, data);
 }
 
+void Hub::send_to_users(const std::vector<std::string>& user_ids, const char* type,
+                        const Json& data) {
+  std::unordered_map<std::string, std::string> by_language;
+  for (const auto& u : user_ids) {
+    for (Session* s : sessions_of(u)) {
+      auto it = by_language.find(s->language);
+      if (it == by_language.end()) {
+        it = by_language.emplace(s->language, client_envelope(type, data, s->language)).first;
+      }
+      send_text(s, it->second);
+    }
+  }
+}
+
+Session* Hub::find(uint64_t id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : it->second.get();
+}
+
 void Hub::close(Session* s, int code, const std::string& reason) {
   if (s->close_code != 0) return;
   log_info("ws %llu user=%s: closing with %d (%s)", static_cast<unsigned long long>(s->id),

@@ -48,7 +48,13 @@ class Hub {
   // Closes once queued frames are out (or at once for 4009).
   void close(Session* s, int code, const std::string& reason);
 
+  // Sends one event to every connection of these users, serializing it once per language.
+  void send_to_users(const std::vector<std::string>& user_ids, const char* type, const Json& data);
+
+  // The session with this id, or null when it has closed meanwhile.
+  Session* find(uint64_t id) const;
   std::vector<Session*> sessions_of(const std::string& user_id) const;
+  bool has_user(const std::string& user_id) const { return by_user_.count(user_id) > 0; }
   std::vector<std::string> users() const;
   std::vector<Session*> all() const;
   size_t size() const { return by_id_.size(); }

@@ -5,8 +5,12 @@
 
 namespace nt::rt {
 
-void Presence::connected(const std::string& user_id, uint64_t conn_id) {
+void Presence::connected(const std::string& user_id, uint64_t conn_id,
+                         std::function<void()> on_first) {
   refresh({{user_id, conn_id}});
+  bus_.command({"ZCARD", key_presence(user_id)}, [on_first](redisReply* r) {
+    if (r && r->type == REDIS_REPLY_INTEGER && r->integer == 1 && on_first) on_first();
+  });
 }
 
 void Presence::refresh(const std::vector<std::pair<std::string, uint64_t>>& conns) {
@@ -20,15 +24,17 @@ void Presence::refresh(const std::vector<std::pair<std::string, uint64_t>>& conn
   }
 }
 
-void Presence::disconnected(const std::string& user_id, uint64_t conn_id) {
+void Presence::disconnected(const std::string& user_id, uint64_t conn_id,
+                            std::function<void()> on_last) {
   const std::string key = key_presence(user_id);
   bus_.command({"ZREM", key, member(conn_id)});
   bus_.command({"ZREMRANGEBYSCORE", key, "-inf", std::to_string(now_s())});
   // Offline only when no other connection (on any daemon) is live.
   RedisBus* bus = &bus_;
-  bus_.command({"ZCARD", key}, [bus, user_id](redisReply* r) {
+  bus_.command({"ZCARD", key}, [bus, user_id, on_last](redisReply* r) {
     if (r && r->type == REDIS_REPLY_INTEGER && r->integer == 0) {
       bus->command({"SET", key_user_status(user_id), "offline", "EX", "604800"});
+      if (on_last) on_last();
     }
   });
 }

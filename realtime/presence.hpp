@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,10 @@ class Presence {
   Presence(RedisBus& bus, std::string node_id, int64_t ttl_s)
       : bus_(bus), node_(std::move(node_id)), ttl_s_(ttl_s) {}
 
-  void connected(const std::string& user_id, uint64_t conn_id);
-  void disconnected(const std::string& user_id, uint64_t conn_id);
+  // `on_first` runs when this is the user's only live connection on any daemon (online).
+  void connected(const std::string& user_id, uint64_t conn_id, std::function<void()> on_first);
+  // `on_last` runs when no live connection of the user is left anywhere (offline).
+  void disconnected(const std::string& user_id, uint64_t conn_id, std::function<void()> on_last);
   // Re-asserts every live connection (called every ttl/3 seconds).
   void refresh(const std::vector<std::pair<std::string, uint64_t>>& conns);
   int64_t ttl_seconds() const { return ttl_s_; }

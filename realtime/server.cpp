@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <cstring>
 
-#include "client_events.hpp"
+#include "chat_service.hpp"
 #include "crypto.hpp"
 #include "events.hpp"
 #include "log.hpp"
 #include "time_util.hpp"
+#include "user_settings.hpp"
 
 namespace nt::rt {
 namespace {
@@ -33,15 +34,25 @@ Server::Server(const Config& cfg, uv_loop_t* loop)
       loop_(loop),
       hub_(cfg),
       bus_(loop, cfg.redis_url, "nerutalk:heartbeat:" + cfg.realtime_node_id + ":" + random_token(6)),
-      presence_(bus_, cfg.realtime_node_id, cfg.presence_ttl_seconds) {
-  uv_timer_init(loop_, &presence_timer_);
-  uv_timer_init(loop_, &stop_timer_);
-  presence_timer_.data = stop_timer_.data = this;
-
+      presence_(bus_, cfg.realtime_node_id, cfg.presence_ttl_seconds),
+      router_(bus_),
+      workers_(cfg, loop, static_cast<int>(cfg.realtime_workers)) {
+  for (uv_timer_t* t : {&presence_timer_, &typing_timer_, &delivery_timer_, &stop_timer_}) {
+    uv_timer_init(loop_, t);
+    t->data = this;
+  }
   hub_.on_first_session = [this](const std::string& user_id) { bus_.subscribe(user_channel(user_id)); };
-  hub_.on_last_session = [this](const std::string& user_id) { bus_.unsubscribe(user_channel(user_id)); };
   hub_.on_session_closed = [this](const std::string& user_id, const Session& s) {
-    presence_.disconnected(user_id, s.id);
+    // Captured now: once the user's last local connection is gone the router forgets them.
+    const std::vector<int64_t> chats = router_.chats_of(user_id);
+    presence_.disconnected(user_id, s.id, [this, user_id, chats] {
+      broadcast_status(user_id, "offline", chats);
+      workers_.submit([user_id](Deps& d) { touch_last_seen(d.pg, user_id); });
+    });
+  };
+  hub_.on_last_session = [this](const std::string& user_id) {
+    bus_.unsubscribe(user_channel(user_id));
+    router_.forget_user(user_id);
   };
   bus_.on_message = [this](const std::string& ch, std::string_view p) { on_bus_message(ch, p); };
   bus_.on_resubscribed = [this] { on_resubscribed(); };
@@ -76,6 +87,8 @@ bool Server::start() {
   bus_.start();
   const uint64_t every_ms = static_cast<uint64_t>(cfg_.presence_ttl_seconds) * 1000 / 3;
   uv_timer_start(&presence_timer_, on_presence_timer, every_ms, every_ms);
+  uv_timer_start(&typing_timer_, on_typing_timer, 1000, 1000);
+  uv_timer_start(&delivery_timer_, on_delivery_timer, 250, 250);
   log_info("nerutalk-realtime %s listening on %s:%lld", cfg_.realtime_node_id.c_str(),
            cfg_.realtime_host.c_str(), static_cast<long long>(cfg_.realtime_port));
   return true;
@@ -86,7 +99,10 @@ void Server::stop() {
   stopping_ = true;
   log_info("realtime: stopping; closing %zu connections with 1001", hub_.size());
   for (Session* s : hub_.all()) hub_.close(s, close_code::kGoingAway, "server restart");
+  flush_deliveries();
   uv_timer_stop(&presence_timer_);
+  uv_timer_stop(&typing_timer_);
+  uv_timer_stop(&delivery_timer_);
   uv_timer_start(&stop_timer_, on_stop_timer, 500, 0);
 }
 
@@ -94,9 +110,12 @@ void Server::on_stop_timer(uv_timer_t* t) {
   auto* srv = static_cast<Server*>(t->data);
   lws_context_destroy(srv->context_);
   srv->context_ = nullptr;
+  srv->workers_.stop();
   srv->bus_.stop();
-  uv_close(reinterpret_cast<uv_handle_t*>(&srv->presence_timer_), nullptr);
-  uv_close(reinterpret_cast<uv_handle_t*>(&srv->stop_timer_), nullptr);
+  for (uv_timer_t* t : {&srv->presence_timer_, &srv->typing_timer_, &srv->delivery_timer_,
+                        &srv->stop_timer_}) {
+    uv_close(reinterpret_cast<uv_handle_t*>(t), nullptr);
+  }
   // lws may keep internal handles on a foreign loop after destroy; nothing is left to do.
   uv_stop(srv->loop_);
 }
@@ -141,7 +160,6 @@ void Server::on_established(lws* wsi, void* user) {
   pending_.erase(it);
   Session* session = hub_.add(std::move(s));
   static_cast<Pss*>(user)->session = session;
-  presence_.connected(session->user_id, session->id);
   hub_.send_event(session, ev::kConnected,
                   Json::object()
                       .set("user_id", session->user_id)
@@ -149,6 +167,42 @@ void Server::on_established(lws* wsi, void* user) {
                       .set("heartbeat_seconds", cfg_.ws_ping_interval_seconds));
   // A logout between the handshake check and now would have been missed on the bus.
   check_revoked(session);
+  if (router_.knows_user(session->user_id)) {
+    presence_.connected(session->user_id, session->id, nullptr);
+  } else if (hub_.sessions_of(session->user_id).size() == 1) {
+    load_user(session->user_id);
+  }
+}
+
+// The first local connection of a user: their chats (to route chat events) and privacy
+// setting come from Postgres on a worker; then presence, announcing "online" when this is
+// their first connection anywhere.
+void Server::load_user(const std::string& user_id) {
+  workers_.submit([this, user_id](Deps& d) {
+    auto chats = chat_ids_of_user(d.pg, user_id);
+    const bool shows = shows_online_status(d.pg, user_id);
+    workers_.post([this, user_id, chats = std::move(chats), shows] {
+      if (!hub_.has_user(user_id)) return;  // gone meanwhile
+      router_.set_user_chats(user_id, chats);
+      shows_online_[user_id] = shows;
+      // Every connection of the user that arrived while this was loading counts now.
+      for (Session* s : hub_.sessions_of(user_id)) {
+        presence_.connected(user_id, s->id, [this, user_id] {
+          broadcast_status(user_id, "online", router_.chats_of(user_id));
+        });
+      }
+    });
+  });
+}
+
+void Server::broadcast_status(const std::string& user_id, const char* status,
+                              const std::vector<int64_t>& chats) {
+  auto it = shows_online_.find(user_id);
+  if (it != shows_online_.end() && !it->second) return;
+  Json data = Json::object().set("user_id", user_id).set("status", status).set(
+      "last_seen", std::string(status) == "offline" ? Json::str(format_rfc3339(now_ms())) : Json::null());
+  const std::string payload = bus_message("user_status", data);
+  for (int64_t c : chats) bus_.command({"PUBLISH", chat_channel(c), payload});
 }
 
 void Server::check_revoked(Session* s) {
@@ -188,7 +242,7 @@ int Server::on_receive(lws* wsi, Session* s, const void* in, size_t len) {
     hub_.send_event(s, ev::kError, data);
     return 0;
   }
-  handle_client_frame(hub_, s, msg);
+  handle_client_frame(s, msg);
   return 0;
 }
 
@@ -225,38 +279,25 @@ int Server::on_writeable(lws* wsi, Session* s) {
   return 0;
 }
 
-void Server::on_bus_message(const std::string& channel, std::string_view payload) {
-  if (channel.rfind(kChannelPrefixUser, 0) != 0) return;
-  const std::string user_id = channel.substr(std::strlen(kChannelPrefixUser));
-  JsonParseError err;
-  const Json msg = parse_json(payload, 32, true, &err);
-  const Json type = msg.at("type");
-  if (!type || !json_is_string(type.get())) return;
-  const std::string t = json_string_value(type.get());
-  const Json data = msg.at("data");
-  if (t == ev::kSessionRevoked) {
-    const Json ids = data.at("session_ids");
-    for (Session* s : hub_.sessions_of(user_id)) {
-      for (size_t i = 0; i < json_array_size(ids.get()); ++i) {
-        const char* sid = json_string_value(json_array_get(ids.get(), i));
-        if (sid && s->session_id == sid) hub_.close(s, close_code::kSessionRevoked, "session revoked");
-      }
+void Server::on_closed(Session* s) {
+  stop_typing(s, 0);
+  if (hub_.sessions_of(s->user_id).size() == 1) shows_online_.erase(s->user_id);
+  hub_.remove(s);
+}
+
+void Server::on_typing_timer(uv_timer_t* t) {
+  auto* srv = static_cast<Server*>(t->data);
+  const int64_t now = now_ms();
+  for (Session* s : srv->hub_.all()) {
+    std::vector<int64_t> expired;
+    for (const auto& [chat, until] : s->typing_until_ms) {
+      if (until <= now) expired.push_back(chat);
     }
-    return;
-  }
-  // Any other event for this user goes to all of the user's connections as it is.
-  hub_.send_to_user(user_id, t.c_str(), data ? data : Json::object());
-}
-
-void Server::on_resubscribed() {
-  // Whatever was published while the subscriber was away is lost: clients must catch up.
-  for (Session* s : hub_.all()) {
-    hub_.send_event(s, ev::kResyncRequired, Json::object().set("reason", "bus_reconnected"));
-    check_revoked(s);
+    for (int64_t c : expired) srv->stop_typing(s, c);
   }
 }
 
-void Server::on_closed(Session* s) { hub_.remove(s); }
+void Server::on_delivery_timer(uv_timer_t* t) { static_cast<Server*>(t->data)->flush_deliveries(); }
 
 int Server::callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len) {
   Server* srv = server_of(wsi);

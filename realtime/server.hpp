@@ -1,18 +1,25 @@
 // The realtime daemon: the libwebsockets context on a libuv loop shared with the Redis bus,
-// the hub of sessions, presence and the bus wiring. Everything here runs on the loop thread.
+// the hub of sessions, chat routing, presence, worker threads for durable work, and the
+// timers for typing expiry and delivery receipts. Everything here runs on the loop thread
+// except what Workers runs. Member functions are split by subject: server.cpp (lws and
+// lifecycle), bus_routing.cpp (Redis events to clients), client_events.cpp (client frames).
 #pragma once
 
 #include <libwebsockets.h>
 #include <uv.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
+#include "chat_router.hpp"
 #include "config.hpp"
 #include "hub.hpp"
 #include "presence.hpp"
 #include "redis_bus.hpp"
+#include "workers.hpp"
 #include "ws_assertion.hpp"
 
 namespace nt::rt {
@@ -28,7 +35,15 @@ class Server {
   void stop();
 
   Hub& hub() { return hub_; }
+  ChatRouter& router() { return router_; }
+  Workers& workers() { return workers_; }
+  RedisBus& bus() { return bus_; }
   const Config& cfg() const { return cfg_; }
+
+  // A client frame (client_events.cpp).
+  void handle_client_frame(Session* s, std::string_view text);
+  // Stops `s` typing in `chat_id` (or everywhere when chat_id is 0) and tells the chat.
+  void stop_typing(Session* s, int64_t chat_id);
 
   // lws protocol callback (one switch on the reason, short cases).
   static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
@@ -39,10 +54,21 @@ class Server {
   int on_receive(lws* wsi, Session* s, const void* in, size_t len);
   int on_writeable(lws* wsi, Session* s);
   void on_closed(Session* s);
-  void on_bus_message(const std::string& channel, std::string_view payload);
-  void on_resubscribed();
   void check_revoked(Session* s);
+  void load_user(const std::string& user_id);
+  void broadcast_status(const std::string& user_id, const char* status,
+                        const std::vector<int64_t>& chats);
+
+  // bus_routing.cpp
+  void on_bus_message(const std::string& channel, std::string_view payload);
+  void on_user_event(const std::string& user_id, const std::string& type, const Json& data);
+  void on_chat_event(int64_t chat_id, const std::string& type, const Json& data);
+  void on_resubscribed();
+  void flush_deliveries();
+
   static void on_presence_timer(uv_timer_t* t);
+  static void on_typing_timer(uv_timer_t* t);
+  static void on_delivery_timer(uv_timer_t* t);
   static void on_stop_timer(uv_timer_t* t);
 
   const Config& cfg_;
@@ -52,11 +78,19 @@ class Server {
   Hub hub_;
   RedisBus bus_;
   Presence presence_;
+  ChatRouter router_;
+  Workers workers_;
   uv_timer_t presence_timer_;
+  uv_timer_t typing_timer_;
+  uv_timer_t delivery_timer_;
   uv_timer_t stop_timer_;
   bool stopping_ = false;
   // Identities checked at the handshake, waiting for ESTABLISHED (headers are gone by then).
   std::unordered_map<lws*, WsIdentity> pending_;
+  // Whether each connected user shows their online status to others (privacy setting).
+  std::unordered_map<std::string, bool> shows_online_;
+  // Delivery pointers to record: (chat, user) -> highest seq forwarded to that user here.
+  std::map<std::pair<int64_t, std::string>, int64_t> deliveries_;
 };
 
 }  // namespace nt::rt

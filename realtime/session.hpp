@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 
 struct lws;
 
@@ -26,6 +28,11 @@ struct Session {
   // Frames received in the current rate window.
   int64_t window_start_ms = 0;
   int64_t window_frames = 0;
+
+  // Chats this connection joined (it receives their typing indicators).
+  std::unordered_set<int64_t> joined;
+  // Chats this connection is typing in, with the time (ms) the indicator expires.
+  std::unordered_map<int64_t, int64_t> typing_until_ms;
 
   // Set when the connection must close once the queue is flushed (0: stay open).
   int close_code = 0;

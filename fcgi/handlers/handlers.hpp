@@ -20,6 +20,29 @@ Response update_profile(Ctx& ctx);
 Response get_user(Ctx& ctx);
 Response search_users(Ctx& ctx);
 
+// chats.cpp
+Response list_chats(Ctx& ctx);
+Response create_chat(Ctx& ctx);
+Response get_chat(Ctx& ctx);
+Response update_chat(Ctx& ctx);
+Response add_participants(Ctx& ctx);
+Response remove_participant(Ctx& ctx);
+
+// messages.cpp
+Response send_message(Ctx& ctx);
+Response list_messages(Ctx& ctx);
+Response read_message(Ctx& ctx);
+Response edit_message(Ctx& ctx);
+Response delete_message(Ctx& ctx);
+Response unread_count(Ctx& ctx);
+Response search_messages(Ctx& ctx);
+
+// notifications.cpp
+Response list_notifications(Ctx& ctx);
+Response notification_count(Ctx& ctx);
+Response read_notification(Ctx& ctx);
+Response read_all_notifications(Ctx& ctx);
+
 // system.cpp
 Response health(Ctx& ctx);
 Response health_ready(Ctx& ctx);
