@@ -199,7 +199,7 @@ def test_unknown_event_and_missing_type(sockets):
     u = register()
     ws, _ = ws_open(u.access)
     sockets.append(ws)
-    ws_send_json(ws, {"type": "typing_indicator", "data": {"chat_id": 1}, "id": "c2"})
+    ws_send_json(ws, {"type": "no_such_event", "data": {"chat_id": 1}, "id": "c2"})
     got = ws_next(ws, 5)
     assert_envelope(got[1], "error")
     assert got[1]["data"]["code"] == "unknown_event" and got[1]["data"]["id"] == "c2"
