@@ -99,7 +99,7 @@ void Server::on_chat_event(int64_t chat_id, const std::string& t, const Json& da
     router_.remove_member(chat_id, gone);
     for (Session* s : hub_.sessions_of(gone)) {
       s->joined.erase(chat_id);
-      s->typing_until_ms.erase(chat_id);
+      s->typing.stop(chat_id);
     }
   } else if (t == "new_message") {
     // Forwarded to these members' connections: their delivery pointers move (batched).

@@ -17,7 +17,6 @@ namespace nt::rt {
 namespace {
 
 constexpr int kMaxDepth = 32;
-constexpr int64_t kTypingTtlMs = 10000;
 
 struct Frame {
   std::string type;
@@ -137,7 +136,7 @@ void on_join_chat(Server& srv, Session* s, const Frame& f) {
 void on_leave_chat(Server& srv, Session* s, const Frame& f) {
   const int64_t chat_id = require_chat_id(f);
   s->joined.erase(chat_id);
-  srv.stop_typing(s, chat_id);
+  if (s->typing.stop(chat_id)) srv.announce_typing(s, chat_id, false);
   send_ack(srv, s, f.id, "chat_id", Json::integer(chat_id));
 }
 
@@ -148,21 +147,13 @@ void on_typing(Server& srv, Session* s, const Frame& f) {
   r.done();
   const bool is_typing = typing.value_or(true);
   if (!is_typing) {
-    srv.stop_typing(s, *chat_id);
+    if (s->typing.stop(*chat_id)) srv.announce_typing(s, *chat_id, false);
     if (f.id) send_ack(srv, s, f.id, nullptr, Json());
     return;
   }
   with_membership(srv, s, f, *chat_id, [chat_id = *chat_id](Server& srv, Session* s, const Json& id) {
-    const bool renewal = s->typing_until_ms.count(chat_id) > 0;
-    s->typing_until_ms[chat_id] = now_ms() + kTypingTtlMs;
     // Renewals within the window only extend it: the chat hears "typing" once.
-    if (!renewal) {
-      Json data = Json::object().set("chat_id", chat_id).set("user_id", s->user_id).set("is_typing", true);
-      srv.bus().command({"PUBLISH", chat_channel(chat_id), bus_message("typing_indicator", data)});
-      srv.bus().command({"HSET", "nerutalk:chat_typing:" + std::to_string(chat_id), s->user_id,
-                         std::to_string(now_ms())});
-      srv.bus().command({"EXPIRE", "nerutalk:chat_typing:" + std::to_string(chat_id), "10"});
-    }
+    if (s->typing.start(chat_id, now_ms())) srv.announce_typing(s, chat_id, true);
     if (id) send_ack(srv, s, id, nullptr, Json());
   });
 }
@@ -277,18 +268,15 @@ const EventRow kEvents[] = {
 
 }  // namespace
 
-void Server::stop_typing(Session* s, int64_t chat_id) {
-  std::vector<int64_t> chats;
-  if (chat_id == 0) {
-    for (const auto& [c, _] : s->typing_until_ms) chats.push_back(c);
-  } else if (s->typing_until_ms.count(chat_id)) {
-    chats.push_back(chat_id);
-  }
-  for (int64_t c : chats) {
-    s->typing_until_ms.erase(c);
-    Json data = Json::object().set("chat_id", c).set("user_id", s->user_id).set("is_typing", false);
-    bus_.command({"PUBLISH", chat_channel(c), bus_message("typing_indicator", data)});
-    bus_.command({"HDEL", "nerutalk:chat_typing:" + std::to_string(c), s->user_id});
+void Server::announce_typing(Session* s, int64_t chat_id, bool is_typing) {
+  Json data = Json::object().set("chat_id", chat_id).set("user_id", s->user_id).set("is_typing", is_typing);
+  bus_.command({"PUBLISH", chat_channel(chat_id), bus_message("typing_indicator", data)});
+  const std::string key = "nerutalk:chat_typing:" + std::to_string(chat_id);
+  if (is_typing) {
+    bus_.command({"HSET", key, s->user_id, std::to_string(now_ms())});
+    bus_.command({"EXPIRE", key, std::to_string(TypingState::kTtlMs / 1000)});
+  } else {
+    bus_.command({"HDEL", key, s->user_id});
   }
 }
 

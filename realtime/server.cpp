@@ -280,7 +280,7 @@ int Server::on_writeable(lws* wsi, Session* s) {
 }
 
 void Server::on_closed(Session* s) {
-  stop_typing(s, 0);
+  for (int64_t c : s->typing.clear()) announce_typing(s, c, false);
   if (hub_.sessions_of(s->user_id).size() == 1) shows_online_.erase(s->user_id);
   hub_.remove(s);
 }
@@ -289,11 +289,7 @@ void Server::on_typing_timer(uv_timer_t* t) {
   auto* srv = static_cast<Server*>(t->data);
   const int64_t now = now_ms();
   for (Session* s : srv->hub_.all()) {
-    std::vector<int64_t> expired;
-    for (const auto& [chat, until] : s->typing_until_ms) {
-      if (until <= now) expired.push_back(chat);
-    }
-    for (int64_t c : expired) srv->stop_typing(s, c);
+    for (int64_t c : s->typing.expire(now)) srv->announce_typing(s, c, false);
   }
 }
 

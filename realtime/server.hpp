@@ -42,8 +42,8 @@ class Server {
 
   // A client frame (client_events.cpp).
   void handle_client_frame(Session* s, std::string_view text);
-  // Stops `s` typing in `chat_id` (or everywhere when chat_id is 0) and tells the chat.
-  void stop_typing(Session* s, int64_t chat_id);
+  // Tells the chat that `s`'s user started or stopped typing (and keeps chat_typing:{id}).
+  void announce_typing(Session* s, int64_t chat_id, bool is_typing);
 
   // lws protocol callback (one switch on the reason, short cases).
   static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);

@@ -7,6 +7,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "typing_state.hpp"
+
 struct lws;
 
 namespace nt::rt {
@@ -31,8 +33,8 @@ struct Session {
 
   // Chats this connection joined (it receives their typing indicators).
   std::unordered_set<int64_t> joined;
-  // Chats this connection is typing in, with the time (ms) the indicator expires.
-  std::unordered_map<int64_t, int64_t> typing_until_ms;
+  // Chats this connection is typing in.
+  TypingState typing;
 
   // Set when the connection must close once the queue is flushed (0: stay open).
   int close_code = 0;

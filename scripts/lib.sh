@@ -110,6 +110,8 @@ nt_start_stack() {
   local dir="$1" env="$2" bin="$3"
   local pgbin; pgbin="$(nt_pg_bin)"
   [ -x "$pgbin/pg_ctl" ] || nt_die "PostgreSQL server binaries not found"
+  # Daemons started from here inherit it: room for many WebSocket connections.
+  ulimit -n 200000 2>/dev/null || ulimit -n 65536 2>/dev/null || true
   mkdir -p "$dir/data" "$dir/run" "$dir/log" "$dir/storage"
   chmod 755 "$dir" "$dir/log"
   chmod 1777 "$dir/run"
@@ -182,6 +184,8 @@ nt_start_stack() {
   NT_V_NGINX_JSON_BODY_MAX="$(nt_env_get "$env" NGINX_JSON_BODY_MAX 64k)" \
   NT_V_NGINX_UPLOAD_BODY_MAX="$(nt_env_get "$env" NGINX_UPLOAD_BODY_MAX 11m)" \
   NT_V_NGINX_WS_READ_TIMEOUT="$(nt_env_get "$env" NGINX_WS_READ_TIMEOUT 90s)" \
+  NT_V_NGINX_WORKER_CONNECTIONS="$(nt_env_get "$env" NGINX_WORKER_CONNECTIONS 16384)" \
+  NT_V_NGINX_WORKER_RLIMIT="$(nt_env_get "$env" NGINX_WORKER_RLIMIT 65536)" \
   /usr/bin/python3 - "$NT_ROOT/nginx/nerutalk.conf.template" "$dir/nginx/nerutalk.conf" <<'PY'
 import os, re, sys
 text = open(sys.argv[1]).read()
