@@ -1,6 +1,6 @@
 // RAII around jansson's json_t. A Json owns one reference; copies take another. Jansson's
-// reference counting is not thread-safe for shared values, so a Json is used by one thread at
-// a time (build, dump, hand over the string).
+// reference counts are atomic, but values are not: a value may be handed to another thread
+// (deep_copy() when the sender keeps using its parent) and never modified by two at once.
 #pragma once
 
 #include <jansson.h>

@@ -242,7 +242,7 @@ SendOutcome send_message(Deps& d, const std::string& sender_id, int64_t chat_id,
       for (const auto& lang : catalogue_languages()) {
         titles.push_back(tr("notify.mention_title", lang));
       }
-      const std::string preview = in.content->substr(0, 200);
+      const std::string preview = utf8_prefix(*in.content, 200);
       PgResult n = d.pg.exec(kMentions, {pg_int(chat_id), sender_id, pg_text_array(mentions),
                                          pg_text_array(titles), preview,
                                          pg_int(default_language_index(d.cfg)), pg_int(id)});

@@ -10,6 +10,16 @@ size_t utf8_length(std::string_view s) {
   return n;
 }
 
+std::string utf8_prefix(std::string_view s, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && chars++ == max_chars) {
+      return std::string(s.substr(0, i));
+    }
+  }
+  return std::string(s);
+}
+
 bool FieldReader::has(const char* name) const {
   json_t* v = json_object_get(obj_.get(), name);
   return v != nullptr && !json_is_null(v);

@@ -15,6 +15,8 @@ namespace nt {
 
 // Number of Unicode code points in valid UTF-8 text.
 size_t utf8_length(std::string_view s);
+// The first `max_chars` code points of valid UTF-8 text (never cuts a character in half).
+std::string utf8_prefix(std::string_view s, size_t max_chars);
 
 class FieldReader {
  public:
