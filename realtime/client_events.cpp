@@ -248,6 +248,21 @@ void on_sync(Server& srv, Session* s, const Frame& f) {
       });
 }
 
+// user_status {status: "online" | "away"}: the client's own presence (e.g. app in background).
+void on_user_status(Server& srv, Session* s, const Frame& f) {
+  FieldReader r(f.data);
+  const auto status = r.str("status", true, 1, 10);
+  if (status && *status != "online" && *status != "away") {
+    r.add({"status", "invalid_choice", {{"choices", "online, away"}}});
+  }
+  r.done();
+  if (srv.presence().status_of(s->user_id) != *status) {
+    srv.presence().set_status(s->user_id, *status);
+    srv.broadcast_status(s->user_id, status->c_str(), srv.router().chats_of(s->user_id));
+  }
+  if (f.id) send_ack(srv, s, f.id, "status", Json::str(*status));
+}
+
 using EventHandler = void (*)(Server&, Session*, const Frame&);
 
 struct EventRow {
@@ -264,6 +279,7 @@ const EventRow kEvents[] = {
     {"message_read", on_message_read},
     {"send_message", on_send_message},
     {"sync", on_sync},
+    {"user_status", on_user_status},
 };
 
 }  // namespace

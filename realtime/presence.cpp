@@ -20,8 +20,19 @@ void Presence::refresh(const std::vector<std::pair<std::string, uint64_t>>& conn
     const std::string key = key_presence(user_id);
     bus_.command({"ZADD", key, expiry, member(conn_id)});
     bus_.command({"EXPIRE", key, ttl});
-    bus_.command({"SET", key_user_status(user_id), "online", "EX", ttl});
+    bus_.command({"SET", key_user_status(user_id), status_of(user_id), "EX", ttl});
   }
+}
+
+void Presence::set_status(const std::string& user_id, const std::string& status) {
+  status_[user_id] = status;
+  bus_.command({"SET", key_user_status(user_id), status, "EX", std::to_string(ttl_s_)});
+}
+
+const std::string& Presence::status_of(const std::string& user_id) const {
+  static const std::string kOnline = "online";
+  auto it = status_.find(user_id);
+  return it == status_.end() ? kOnline : it->second;
 }
 
 void Presence::disconnected(const std::string& user_id, uint64_t conn_id,

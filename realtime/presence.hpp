@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -28,9 +29,15 @@ class Presence {
   void refresh(const std::vector<std::pair<std::string, uint64_t>>& conns);
   int64_t ttl_seconds() const { return ttl_s_; }
 
+  // "online" or "away" (set by the client); kept while the user is connected here.
+  void set_status(const std::string& user_id, const std::string& status);
+  const std::string& status_of(const std::string& user_id) const;
+  void forget(const std::string& user_id) { status_.erase(user_id); }
+
  private:
   std::string member(uint64_t conn_id) const { return node_ + ":" + std::to_string(conn_id); }
   RedisBus& bus_;
+  std::unordered_map<std::string, std::string> status_;
   std::string node_;
   int64_t ttl_s_;
 };

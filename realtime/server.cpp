@@ -53,6 +53,7 @@ Server::Server(const Config& cfg, uv_loop_t* loop)
   hub_.on_last_session = [this](const std::string& user_id) {
     bus_.unsubscribe(user_channel(user_id));
     router_.forget_user(user_id);
+    presence_.forget(user_id);
   };
   bus_.on_message = [this](const std::string& ch, std::string_view p) { on_bus_message(ch, p); };
   bus_.on_resubscribed = [this] { on_resubscribed(); };

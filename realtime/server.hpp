@@ -40,6 +40,11 @@ class Server {
   RedisBus& bus() { return bus_; }
   const Config& cfg() const { return cfg_; }
 
+  // Tells the user's chats about a presence change (unless their privacy setting hides it).
+  void broadcast_status(const std::string& user_id, const char* status,
+                        const std::vector<int64_t>& chats);
+  Presence& presence() { return presence_; }
+
   // A client frame (client_events.cpp).
   void handle_client_frame(Session* s, std::string_view text);
   // Tells the chat that `s`'s user started or stopped typing (and keeps chat_typing:{id}).
@@ -56,8 +61,6 @@ class Server {
   void on_closed(Session* s);
   void check_revoked(Session* s);
   void load_user(const std::string& user_id);
-  void broadcast_status(const std::string& user_id, const char* status,
-                        const std::vector<int64_t>& chats);
 
   // bus_routing.cpp
   void on_bus_message(const std::string& channel, std::string_view payload);
