@@ -271,8 +271,9 @@ SendOutcome send_message(Deps& d, const std::string& sender_id, int64_t chat_id,
     throw;
   }
 
-  MessageViewer v = viewer_for(d.pg, chat_id, sender_id);
-  Json message = load_message(d.pg, id, v);
+  // A message just given the chat's newest seq has been read and received by no one else yet:
+  // its status is "sent" without asking for the others' pointers.
+  Json message = load_message(d.pg, id, MessageViewer{sender_id, 0, 0, 0});
   // Everyone else sees the event with status from the sender's point of view at send time.
   publish_after_commit(d.redis, chat_channel(chat_id), bus_message("new_message", message));
   for (size_t i = 0; i < json_array_size(mention_events.get()); ++i) {
