@@ -20,8 +20,10 @@ struct Pss {
   Session* session;
 };
 
+// rx_buffer_size is allocated per connection at the upgrade: kept small so an idle socket costs
+// little; longer messages arrive in pieces that on_receive reassembles (bounded).
 const lws_protocols kProtocols[] = {
-    {"nerutalk", Server::callback, sizeof(Pss), 16384, 0, nullptr, 0},
+    {"nerutalk", Server::callback, sizeof(Pss), 1024, 0, nullptr, 0},
     {nullptr, nullptr, 0, 0, 0, nullptr, 0},
 };
 
