@@ -5,6 +5,8 @@
 
 #include "chat_service.hpp"
 #include "crypto.hpp"
+#include "errors.hpp"
+#include "i18n.hpp"
 #include "events.hpp"
 #include "log.hpp"
 #include "time_util.hpp"
@@ -220,17 +222,8 @@ void Server::check_revoked(Session* s) {
 }
 
 int Server::on_receive(lws* wsi, Session* s, const void* in, size_t len) {
-  const int64_t now = now_ms();
-  if (now - s->window_start_ms >= 10000) {
-    s->window_start_ms = now;
-    s->window_frames = 0;
-  }
-  if (lws_is_first_fragment(wsi) && ++s->window_frames > cfg_.ws_rate_per_10s) {
-    lws_close_reason(wsi, static_cast<lws_close_status>(close_code::kRateLimited),
-                     reinterpret_cast<unsigned char*>(const_cast<char*>("rate limited")), 12);
-    return -1;
-  }
-  // lws does not cap messages: fragments are reassembled here, bounded (RELIABILITY F4/F5).
+  // lws does not cap messages: fragments (and pieces of one large frame) are reassembled here,
+  // bounded (RELIABILITY F4/F5).
   if (s->rx.size() + len > static_cast<size_t>(cfg_.ws_max_message_bytes)) {
     lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
                      reinterpret_cast<unsigned char*>(const_cast<char*>("message too big")), 15);
@@ -238,10 +231,22 @@ int Server::on_receive(lws* wsi, Session* s, const void* in, size_t len) {
   }
   s->rx.append(static_cast<const char*>(in), len);
   if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) > 0) return 0;
+  // Rate limit per complete message (F12); a flood of fragments is bounded by the size cap.
+  const int64_t now = now_ms();
+  if (now - s->window_start_ms >= 10000) {
+    s->window_start_ms = now;
+    s->window_frames = 0;
+  }
+  if (++s->window_frames > cfg_.ws_rate_per_10s) {
+    lws_close_reason(wsi, static_cast<lws_close_status>(close_code::kRateLimited),
+                     reinterpret_cast<unsigned char*>(const_cast<char*>("rate limited")), 12);
+    return -1;
+  }
   std::string msg;
   msg.swap(s->rx);
   if (lws_frame_is_binary(wsi)) {
-    Json data = Json::object().set("code", "bad_request").set("detail", "binary frames are not supported");
+    Json data = Json::object().set("code", "bad_request").set(
+        "detail", tr(error_info(Err::kBadRequest).i18n_key, s->language));
     hub_.send_event(s, ev::kError, data);
     return 0;
   }
