@@ -17,8 +17,8 @@ const char* role_name(ChatRole r) { return r == ChatRole::kAdmin ? "admin" : "me
 bool can_manage_chat(const Membership& m) { return m.type == ChatType::kGroup && m.is_admin(); }
 
 bool can_remove_participant(const Membership& m, bool target_is_self) {
-  if (!m.is_member() || m.type != ChatType::kGroup) return false;
-  return target_is_self || m.is_admin();
+  if (!m.is_member()) return false;
+  return target_is_self || (m.type == ChatType::kGroup && m.is_admin());
 }
 
 bool can_edit_message(bool is_sender, bool is_deleted) { return is_sender && !is_deleted; }
@@ -33,7 +33,6 @@ bool is_message_type(std::string_view t) {
   return std::find(kTypes.begin(), kTypes.end(), t) != kTypes.end();
 }
 
-bool message_type_needs_content(std::string_view t) { return t == "text"; }
 
 std::vector<std::string> parse_mentions(std::string_view c, size_t max_mentions) {
   std::vector<std::string> out;

@@ -27,7 +27,8 @@ const char* role_name(ChatRole r);
 
 // Group settings (name, description) and adding members: admins of groups only.
 bool can_manage_chat(const Membership& m);
-// Removing `target`: an admin removes anyone in a group; anyone removes themselves.
+// Removing `target`: an admin removes anyone in a group; anyone leaves any chat (a private
+// chat they left comes back when either side opens it again).
 bool can_remove_participant(const Membership& m, bool target_is_self);
 // Editing: the sender only, and never a deleted message.
 bool can_edit_message(bool is_sender, bool is_deleted);
@@ -36,8 +37,6 @@ bool can_delete_message(const Membership& m, bool is_sender);
 
 // The message types of DESIGN.md §4.2.
 bool is_message_type(std::string_view t);
-// Types that carry media references (a file_id / sticker_id) rather than only text.
-bool message_type_needs_content(std::string_view t);
 
 // "@name" mentions in content: names of 3–50 [A-Za-z0-9_], lower-cased, de-duplicated, in
 // order of first appearance. An '@' preceded by a word character (an email) is not a mention.

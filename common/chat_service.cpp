@@ -57,12 +57,18 @@ const Sql kCreateGroup{"chat_create_group",
                        "INSERT INTO chats (chat_type, name, description, created_by) "
                        "VALUES ('group', $1, $2, $3) RETURNING id"};
 // Adds (or re-adds after leaving) members; returns the ones whose membership started now.
+// Read and delivery pointers start at the chat's current seq: earlier history stays readable
+// but does not count as unread for someone who just joined.
 const Sql kAddMembers{"chat_add_members",
-                      "INSERT INTO chat_participants (chat_id, user_id, role, joined_seq) "
-                      "SELECT c.id, v.uid, $3, c.last_seq FROM chats c, unnest($2::uuid[]) AS v(uid) "
-                      "WHERE c.id = $1 "
+                      "INSERT INTO chat_participants (chat_id, user_id, role, joined_seq, "
+                      "last_read_seq, last_delivered_seq) "
+                      "SELECT c.id, v.uid, $3, c.last_seq, c.last_seq, c.last_seq "
+                      "FROM chats c, unnest($2::uuid[]) AS v(uid) WHERE c.id = $1 "
                       "ON CONFLICT (chat_id, user_id) DO UPDATE SET left_at = NULL, joined_at = now(), "
-                      "role = EXCLUDED.role, joined_seq = EXCLUDED.joined_seq "
+                      "role = EXCLUDED.role, joined_seq = EXCLUDED.joined_seq, "
+                      "last_read_seq = greatest(chat_participants.last_read_seq, EXCLUDED.last_read_seq), "
+                      "last_delivered_seq = greatest(chat_participants.last_delivered_seq, "
+                      "EXCLUDED.last_delivered_seq) "
                       "WHERE chat_participants.left_at IS NOT NULL RETURNING user_id::text"};
 const Sql kMemberCount{"chat_member_count",
                        "SELECT count(*) FROM chat_participants WHERE chat_id = $1 AND left_at IS NULL"};
@@ -79,6 +85,7 @@ const Sql kEnsureAdmin{"chat_ensure_admin",
                        "SELECT id FROM chat_participants WHERE chat_id = $1 AND left_at IS NULL "
                        "ORDER BY joined_at, id LIMIT 1) AND NOT EXISTS (SELECT 1 FROM "
                        "chat_participants WHERE chat_id = $1 AND left_at IS NULL AND role = 'admin') "
+                       "AND (SELECT chat_type FROM chats WHERE id = $1) = 'group' "
                        "RETURNING user_id::text"};
 const Sql kInvites{"chat_invite_notifications",
                    "INSERT INTO notifications (user_id, notification_type, title, body, data) "

@@ -134,6 +134,9 @@ const CatalogRow kCatalog[] = {
      {"Give one of: {fields}.", "Isi salah satu dari: {fields}.", "次のいずれかを指定してください: {fields}",
       "다음 중 하나를 입력하세요: {fields}", "请提供以下之一：{fields}"}},
 
+    {"field.only_one_of",
+     {"Give only one of: {fields}.", "Isi hanya salah satu dari: {fields}.",
+      "次のうち1つだけを指定してください: {fields}", "다음 중 하나만 입력하세요: {fields}", "只能提供以下之一：{fields}"}},
     {"field.invalid_choice",
      {"Choose one of: {choices}.", "Pilih salah satu dari: {choices}.",
       "次のいずれかを選んでください: {choices}", "다음 중 하나를 선택하세요: {choices}", "请选择以下之一：{choices}"}},

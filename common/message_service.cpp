@@ -343,6 +343,9 @@ Json mark_read_in_chat(Deps& d, const std::string& user_id, int64_t chat_id, int
 Json edit_message(Deps& d, const std::string& user_id, int64_t message_id, const Json& body) {
   FieldReader f(body);
   const auto content = f.str("content", true, 1, kMaxMessageChars);
+  if (content && content->find_first_not_of(" \t\r\n") == std::string::npos) {
+    f.add({"content", "too_short", {{"min", "1"}}});
+  }
   f.done();
   const MessageMeta m = require_visible_message(d.pg, user_id, message_id);
   if (!can_edit_message(m.sender_id == user_id, m.is_deleted)) throw ApiError(Err::kForbidden);
@@ -358,11 +361,9 @@ Json delete_message(Deps& d, const std::string& user_id, int64_t message_id) {
   const bool changed = d.pg.exec(kDelete, {pg_int(message_id)}).affected() > 0;
   Json message = load_message(d.pg, message_id, viewer_for(d.pg, m.chat_id, user_id));
   if (changed) {
-    Json ev = Json::object()
-                  .set("id", message_id)
-                  .set("chat_id", m.chat_id)
-                  .set("seq", m.seq)
-                  .set("deleted_by", user_id);
+    // The event carries the resource (the tombstone), plus who deleted it.
+    Json ev = message.deep_copy();
+    ev.set("deleted_by", user_id);
     publish_after_commit(d.redis, chat_channel(m.chat_id), bus_message("message_deleted", ev));
   }
   return message;

@@ -88,9 +88,18 @@ void Server::on_chat_event(int64_t chat_id, const std::string& t, const Json& da
     return;
   }
   if (t == "user_status") {
+    // A user sharing several chats with `who` hears each change once, not once per chat.
     const std::string who = str_of(data, "user_id");
-    std::erase(members, who);
-    hub_.send_to_users(members, t.c_str(), data);
+    const std::string status = str_of(data, "status");
+    for (const auto& m : members) {
+      if (m == who) continue;
+      for (Session* s : hub_.sessions_of(m)) {
+        std::string& seen = s->seen_status[who];
+        if (seen == status) continue;
+        seen = status;
+        hub_.send_event(s, t.c_str(), data);
+      }
+    }
     return;
   }
   hub_.send_to_users(members, t.c_str(), data);
@@ -99,16 +108,14 @@ void Server::on_chat_event(int64_t chat_id, const std::string& t, const Json& da
     router_.remove_member(chat_id, gone);
     for (Session* s : hub_.sessions_of(gone)) {
       s->joined.erase(chat_id);
-      s->typing.stop(chat_id);
+      if (s->typing.stop(chat_id)) announce_typing(s, chat_id, false);
     }
   } else if (t == "new_message") {
     // Forwarded to these members' connections: their delivery pointers move (batched).
     const std::string sender = str_of(data, "sender_id");
     const int64_t seq = int_of(data, "seq");
     for (const auto& m : members) {
-      if (m == sender) continue;
-      int64_t& v = deliveries_[{chat_id, m}];
-      v = std::max(v, seq);
+      if (m != sender) note_delivered(chat_id, m, seq);
     }
   }
 }

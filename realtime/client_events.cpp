@@ -213,22 +213,33 @@ void on_sync(Server& srv, Session* s, const Frame& f) {
     wanted.emplace_back(chat_id, json_integer_value(value));
   }
   const std::string user = s->user_id;
+  // What one sync sends stays well inside the send queue, so catching up can never get the
+  // client closed as a slow reader; has_more says where to continue.
+  const size_t budget = static_cast<size_t>(srv.cfg().ws_send_queue_bytes) / 2;
   run_job(
       srv, s, f,
-      [user, wanted](Deps& d) {
+      [user, wanted, budget](Deps& d) {
         Json messages = Json::array();
         Json summary = Json::object();
+        size_t used = 0;
         for (const auto& [chat_id, after] : wanted) {
           Json entry = Json::object();
           try {
             const HistoryPage page = messages_after_seq(d, user, chat_id, after, kMaxSyncMessagesPerChat);
             int64_t last = after;
+            bool more = page.has_more;
             for (size_t i = 0; i < json_array_size(page.messages.get()); ++i) {
               json_t* m = json_array_get(page.messages.get(), i);
+              const size_t size = Json::borrow(m).dump().size() + 128;
+              if (used + size > budget) {
+                more = true;
+                break;
+              }
+              used += size;
               messages.append(Json::borrow(m));
               last = json_integer_value(json_object_get(m, "seq"));
             }
-            entry.set("last_seq", last).set("has_more", page.has_more);
+            entry.set("last_seq", last).set("has_more", more);
           } catch (const ApiError& e) {
             entry.set("error", error_info(e.err()).code);
           }
@@ -239,7 +250,13 @@ void on_sync(Server& srv, Session* s, const Frame& f) {
       [](Server& srv, Session* s, const Json& id, const Json& result) {
         const Json messages = result.at("messages");
         for (size_t i = 0; i < json_array_size(messages.get()); ++i) {
-          srv.hub().send_event(s, "new_message", Json::borrow(json_array_get(messages.get(), i)));
+          json_t* m = json_array_get(messages.get(), i);
+          srv.hub().send_event(s, "new_message", Json::borrow(m));
+          const char* sender = json_string_value(json_object_get(m, "sender_id"));
+          if (sender == nullptr || s->user_id != sender) {
+            srv.note_delivered(json_integer_value(json_object_get(m, "chat_id")), s->user_id,
+                               json_integer_value(json_object_get(m, "seq")));
+          }
         }
         Json data = Json::object();
         if (id) data.set("id", id);

@@ -8,6 +8,7 @@ namespace nt::rt {
 void Presence::connected(const std::string& user_id, uint64_t conn_id,
                          std::function<void()> on_first) {
   refresh({{user_id, conn_id}});
+  bus_.command({"SET", key_user_status(user_id), status_of(user_id), "EX", std::to_string(ttl_s_)});
   bus_.command({"ZCARD", key_presence(user_id)}, [on_first](redisReply* r) {
     if (r && r->type == REDIS_REPLY_INTEGER && r->integer == 1 && on_first) on_first();
   });
@@ -20,7 +21,10 @@ void Presence::refresh(const std::vector<std::pair<std::string, uint64_t>>& conn
     const std::string key = key_presence(user_id);
     bus_.command({"ZADD", key, expiry, member(conn_id)});
     bus_.command({"EXPIRE", key, ttl});
-    bus_.command({"SET", key_user_status(user_id), status_of(user_id), "EX", ttl});
+    // Only a missing key is written: the value is set on transitions (connect, away/online),
+    // so two daemons holding the same user never overwrite each other's "away".
+    bus_.command({"SET", key_user_status(user_id), status_of(user_id), "EX", ttl, "NX"});
+    bus_.command({"EXPIRE", key_user_status(user_id), ttl});
   }
 }
 

@@ -49,8 +49,10 @@ Server::Server(const Config& cfg, uv_loop_t* loop)
   hub_.on_session_closed = [this](const std::string& user_id, const Session& s) {
     // Captured now: once the user's last local connection is gone the router forgets them.
     const std::vector<int64_t> chats = router_.chats_of(user_id);
-    presence_.disconnected(user_id, s.id, [this, user_id, chats] {
-      broadcast_status(user_id, "offline", chats);
+    auto vis = shows_online_.find(user_id);
+    const bool visible = vis == shows_online_.end() || vis->second;
+    presence_.disconnected(user_id, s.id, [this, user_id, chats, visible] {
+      if (visible) broadcast_status(user_id, "offline", chats);
       workers_.submit([user_id](Deps& d) { touch_last_seen(d.pg, user_id); });
     });
   };
@@ -58,6 +60,7 @@ Server::Server(const Config& cfg, uv_loop_t* loop)
     bus_.unsubscribe(user_channel(user_id));
     router_.forget_user(user_id);
     presence_.forget(user_id);
+    shows_online_.erase(user_id);
   };
   bus_.on_message = [this](const std::string& ch, std::string_view p) { on_bus_message(ch, p); };
   bus_.on_resubscribed = [this] { on_resubscribed(); };
@@ -203,7 +206,7 @@ void Server::load_user(const std::string& user_id) {
 void Server::broadcast_status(const std::string& user_id, const char* status,
                               const std::vector<int64_t>& chats) {
   auto it = shows_online_.find(user_id);
-  if (it != shows_online_.end() && !it->second) return;
+  if (it != shows_online_.end() && !it->second) return;  // privacy: nobody hears it
   Json data = Json::object().set("user_id", user_id).set("status", status).set(
       "last_seen", std::string(status) == "offline" ? Json::str(format_rfc3339(now_ms())) : Json::null());
   const std::string payload = bus_message("user_status", data);
@@ -289,7 +292,6 @@ int Server::on_writeable(lws* wsi, Session* s) {
 
 void Server::on_closed(Session* s) {
   for (int64_t c : s->typing.clear()) announce_typing(s, c, false);
-  if (hub_.sessions_of(s->user_id).size() == 1) shows_online_.erase(s->user_id);
   hub_.remove(s);
 }
 
@@ -302,6 +304,11 @@ void Server::on_typing_timer(uv_timer_t* t) {
 }
 
 void Server::on_delivery_timer(uv_timer_t* t) { static_cast<Server*>(t->data)->flush_deliveries(); }
+
+void Server::note_delivered(int64_t chat_id, const std::string& user_id, int64_t seq) {
+  int64_t& v = deliveries_[{chat_id, user_id}];
+  v = std::max(v, seq);
+}
 
 int Server::callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len) {
   Server* srv = server_of(wsi);

@@ -44,6 +44,8 @@ class Server {
   void broadcast_status(const std::string& user_id, const char* status,
                         const std::vector<int64_t>& chats);
   Presence& presence() { return presence_; }
+  // `user_id`'s connections here received chat_id's messages up to seq (recorded in batches).
+  void note_delivered(int64_t chat_id, const std::string& user_id, int64_t seq);
 
   // A client frame (client_events.cpp).
   void handle_client_frame(Session* s, std::string_view text);

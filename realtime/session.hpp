@@ -34,6 +34,9 @@ struct Session {
 
   // Chats this connection joined (it receives their typing indicators).
   std::unordered_set<int64_t> joined;
+  // The presence each other user was last shown with on this connection (de-duplication).
+  std::unordered_map<std::string, std::string> seen_status;
+
   // Chats this connection is typing in.
   TypingState typing;
 

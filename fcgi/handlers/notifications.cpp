@@ -9,7 +9,7 @@ namespace {
 const Sql kList{"notif_list",
                 "SELECT id, notification_type, title, body, data::text, is_read, "
                 NT_SQL_EPOCH_MS("created_at") " FROM notifications WHERE user_id = $1 "
-                "AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3"};
+                "AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3 OFFSET $4"};
 const Sql kUnread{"notif_unread",
                   "SELECT count(*) FROM notifications WHERE user_id = $1 AND NOT is_read"};
 const Sql kRead{"notif_read",
@@ -22,10 +22,11 @@ int64_t unread(Ctx& ctx) { return ctx.pg.exec(kUnread, {ctx.me().id}).i64(0, 0);
 }  // namespace
 
 Response list_notifications(Ctx& ctx) {
-  const int64_t limit = read_paging(ctx.req).limit;
+  const Paging page = read_paging(ctx.req);
+  const int64_t limit = page.limit;
   const auto before = ctx.int_query("before_id", 1, INT64_MAX);
   PgResult r = ctx.pg.exec(kList, {ctx.me().id, before ? pg_int(*before) : std::nullopt,
-                                   pg_int(limit + 1)});
+                                   pg_int(limit + 1), pg_int(page.offset)});
   Json list = Json::array();
   const int n = std::min<int>(r.rows(), static_cast<int>(limit));
   for (int i = 0; i < n; ++i) {

@@ -48,9 +48,10 @@ std::string escape_like(const std::string& s) {
   return out;
 }
 
-// Online status comes from Redis; a Redis outage shows everyone as offline, never fails.
-std::vector<bool> online_flags(Ctx& ctx, const PgResult& r) {
-  std::vector<bool> out(static_cast<size_t>(r.rows()), false);
+// Presence ("online", "away" or "offline") comes from Redis; a Redis outage shows everyone as
+// offline, never fails the request.
+std::vector<std::string> presence_of(Ctx& ctx, const PgResult& r) {
+  std::vector<std::string> out(static_cast<size_t>(r.rows()), "offline");
   if (r.empty()) return out;
   std::vector<std::string> argv = {"MGET"};
   for (int i = 0; i < r.rows(); ++i) argv.push_back(key_user_status(r.str(i, 0)));
@@ -59,15 +60,17 @@ std::vector<bool> online_flags(Ctx& ctx, const PgResult& r) {
     if (rep->type != REDIS_REPLY_ARRAY) return out;
     for (size_t i = 0; i < rep->elements && i < out.size(); ++i) {
       const redisReply* e = rep->element[i];
-      out[i] = e->type == REDIS_REPLY_STRING && std::string(e->str, e->len) == "online";
+      const std::string v = e->type == REDIS_REPLY_STRING ? std::string(e->str, e->len) : "";
+      if (v == "online" || v == "away") out[i] = v;
     }
   } catch (const RedisUnavailable&) {
   }
   return out;
 }
 
-Json public_user_json(const PgResult& r, int row, bool online) {
+Json public_user_json(const PgResult& r, int row, const std::string& presence) {
   const bool show_status = r.boolean(row, 7);
+  const bool online = presence != "offline";
   Json j = Json::object();
   j.set("id", r.str(row, 0))
       .set("username", r.str(row, 1))
@@ -75,7 +78,7 @@ Json public_user_json(const PgResult& r, int row, bool online) {
       .set("avatar_url", Json::str_or_null(r.opt_str(row, 3)))
       .set("bio", Json::str_or_null(r.opt_str(row, 4)))
       .set("created_at", r.time(row, 5))
-      .set("status", show_status ? (online ? "online" : "offline") : "unknown")
+      .set("status", show_status ? presence : std::string("unknown"))
       .set("is_online", show_status && online)
       .set("last_seen", Json::str_or_null(r.opt_time(row, 6)));
   return j;
@@ -121,7 +124,7 @@ Response get_user(Ctx& ctx) {
   if (!is_uuid(id)) throw ApiError(Err::kNotFound);
   PgResult r = ctx.pg.exec(kPublicUser, {id});
   if (r.empty()) throw ApiError(Err::kNotFound);
-  return json_response(200, public_user_json(r, 0, online_flags(ctx, r)[0]));
+  return json_response(200, public_user_json(r, 0, presence_of(ctx, r)[0]));
 }
 
 Response search_users(Ctx& ctx) {
@@ -135,9 +138,9 @@ Response search_users(Ctx& ctx) {
   std::string lower_pattern = pattern;
   for (char& c : lower_pattern) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
   PgResult r = ctx.pg.exec(kSearchUsers, {lower_pattern, pattern, pg_int(page.limit), pg_int(page.offset)});
-  const auto online = online_flags(ctx, r);
+  const auto presence = presence_of(ctx, r);
   Json users = Json::array();
-  for (int i = 0; i < r.rows(); ++i) users.append(public_user_json(r, i, online[i]));
+  for (int i = 0; i < r.rows(); ++i) users.append(public_user_json(r, i, presence[i]));
   return json_response(200, Json::object().set("users", users).set("limit", page.limit).set("offset", page.offset));
 }
 

@@ -446,3 +446,191 @@ def sockets():
     yield opened
     for ws in opened:
         ws_close_quietly(ws)
+
+
+# --------------------------------------------------------------------------------------------
+# Chats and messages (DESIGN.md §4.2, §5)
+
+def create_chat(creator, others, chat_type="group", name=None, expect=(200, 201), **extra):
+    """POST /chats as `creator` with `others` (users or ids); returns the chat detail."""
+    ids = [o if isinstance(o, str) else o.id for o in others]
+    body = {"chat_type": chat_type, "participant_ids": ids}
+    if chat_type == "group":
+        body["name"] = name if name is not None else unique_name("group ")
+    elif name is not None:
+        body["name"] = name
+    body.update(extra)
+    r = api("POST", "chats", token=creator.access, json_body=body)
+    assert r.status_code in ((expect,) if isinstance(expect, int) else expect), \
+        (r.status_code, r.text[:500])
+    return r.json()
+
+
+def create_private(a, b):
+    return create_chat(a, [b], chat_type="private")
+
+
+def create_group(admin, members, name=None):
+    return create_chat(admin, members, chat_type="group", name=name, expect=201)
+
+
+def send_message(user, chat_id, content="hello", expect=201, **fields):
+    """POST /chats/{chat_id}/messages; returns the message (fails on another status)."""
+    body = {"content": content} if content is not None else {}
+    body.update(fields)
+    r = api("POST", "chats/%d/messages" % chat_id, token=user.access, json_body=body)
+    assert r.status_code == expect, (r.status_code, r.text[:500])
+    return r.json()
+
+
+def history(user, chat_id, **params):
+    """GET /chats/{chat_id}/messages → the parsed {messages, has_more}."""
+    r = api("GET", "chats/%d/messages" % chat_id, token=user.access, params=params)
+    assert r.status_code == 200, (r.status_code, r.text[:500])
+    return r.json()
+
+
+def all_messages(user, chat_id):
+    """Every message of a chat in ascending seq, paging backwards with before_id."""
+    page = history(user, chat_id, limit=100)
+    msgs = page["messages"]
+    while page["has_more"]:
+        page = history(user, chat_id, limit=100, before_id=msgs[0]["id"])
+        msgs = page["messages"] + msgs
+    return msgs
+
+
+# --------------------------------------------------------------------------------------------
+# Redis, spoken directly (RESP over a socket): the suite uses it only to see that a daemon
+# has subscribed to a channel before it publishes something the test waits for, and to flood
+# one user's channel in the slow-reader test.
+
+def _resp_encode(args):
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        b = a if isinstance(a, bytes) else str(a).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(b), b))
+    return b"".join(out)
+
+
+def _resp_read(f):
+    line = f.readline()
+    if not line:
+        raise ConnectionError("redis closed the connection")
+    kind, rest = line[:1], line[1:-2]
+    if kind in (b"+", b"-"):
+        return rest.decode()
+    if kind == b":":
+        return int(rest)
+    if kind == b"$":
+        n = int(rest)
+        if n < 0:
+            return None
+        data = f.read(n + 2)
+        return data[:-2]
+    if kind == b"*":
+        n = int(rest)
+        return None if n < 0 else [_resp_read(f) for _ in range(n)]
+    raise ValueError("unexpected RESP reply %r" % line[:50])
+
+
+def redis_commands(commands, timeout=10):
+    """Sends several commands on one connection (pipelined); returns their replies."""
+    assert REDIS_PORT, "NT_REDIS_PORT is needed"
+    with socket.create_connection(("127.0.0.1", int(REDIS_PORT)), timeout=timeout) as s:
+        s.sendall(b"".join(_resp_encode(c) for c in commands))
+        f = s.makefile("rb")
+        return [_resp_read(f) for _ in commands]
+
+
+def redis_command(*args, timeout=10):
+    return redis_commands([args], timeout)[0]
+
+
+def bus_subscribers(channel):
+    """How many realtime daemons are subscribed to a pub/sub channel right now."""
+    reply = redis_command("PUBSUB", "NUMSUB", channel)
+    return int(reply[1])
+
+
+def wait_chat_routed(chat_id, daemons=1, timeout=5):
+    """Waits until `daemons` realtime daemons listen to the chat's channel, i.e. until the
+    connections the test opened have had their chats loaded (what a client cannot see)."""
+    ch = "nerutalk:chat:%d" % chat_id
+    wait_until(lambda: bus_subscribers(ch) >= daemons, timeout, 0.02,
+               "%d daemon(s) subscribed to %s" % (daemons, ch))
+
+
+def wait_user_routed(user_id, daemons=1, timeout=5):
+    ch = "nerutalk:user:%s" % user_id
+    wait_until(lambda: bus_subscribers(ch) >= daemons, timeout, 0.02,
+               "%d daemon(s) subscribed to %s" % (daemons, ch))
+
+
+# --------------------------------------------------------------------------------------------
+# WebSocket events
+
+def ws_event(ws, type_, pred=None, timeout=5.0, seen=None):
+    """Reads frames until a text frame of `type_` whose data satisfies pred(data) arrives and
+    returns that frame; every other frame read on the way is appended to `seen` (a list).
+    Fails the test on close, EOF or timeout."""
+    deadline = time.monotonic() + timeout
+    skipped = [] if seen is None else seen
+    while True:
+        got = ws_next(ws, max(0.0, deadline - time.monotonic()))
+        if got[0] == "text":
+            frame = got[1]
+            if frame.get("type") == type_ and (pred is None or pred(frame.get("data"))):
+                return frame
+            skipped.append(frame)
+            continue
+        if got[0] == "binary":
+            skipped.append(got)
+            continue
+        pytest.fail("waiting for %s: got %r; skipped %s" % (
+            type_, got, [f.get("type") if isinstance(f, dict) else f for f in skipped][-20:]))
+
+
+def ws_request(ws, type_, data, req_id=None, timeout=5.0, seen=None):
+    """Sends a client event with an id and returns the ack or error frame answering it."""
+    req_id = req_id if req_id is not None else "r" + uuid.uuid4().hex[:8]
+    ws_send_json(ws, {"type": type_, "data": data, "id": req_id})
+    deadline = time.monotonic() + timeout
+    skipped = [] if seen is None else seen
+    while True:
+        got = ws_next(ws, max(0.0, deadline - time.monotonic()))
+        if got[0] != "text":
+            pytest.fail("waiting for the answer to %s %r: got %r" % (type_, req_id, got))
+        frame = got[1]
+        if frame.get("type") in ("ack", "error") and frame["data"].get("id") == req_id:
+            return frame
+        skipped.append(frame)
+
+
+def ws_ack(ws, type_, data, timeout=5.0, seen=None):
+    """Like ws_request, but the answer must be an ack; returns its data."""
+    frame = ws_request(ws, type_, data, timeout=timeout, seen=seen)
+    assert frame["type"] == "ack", frame
+    return frame["data"]
+
+
+def about_chat(frame, chat_id):
+    """Whether a server frame concerns chat `chat_id`."""
+    d = frame.get("data") if isinstance(frame, dict) else None
+    if not isinstance(d, dict):
+        return False
+    return d.get("chat_id") == chat_id or (frame.get("type") in ("chat_created", "chat_updated")
+                                           and d.get("id") == chat_id)
+
+
+def ws_open_ticket_raw(token, node=None, sockopt=(), timeout=10):
+    """A connection with socket options (e.g. a small SO_RCVBUF) set before connecting;
+    returns (ws, connected_frame)."""
+    q = "ticket=" + ws_ticket(token)
+    if node is not None:
+        q += "&node=%d" % node
+    ws = websocket.create_connection(ws_url(q), timeout=timeout, suppress_origin=True,
+                                     enable_multithread=True, sockopt=tuple(sockopt))
+    first = ws_next(ws, timeout)
+    assert first[0] == "text" and first[1]["type"] == "connected", first
+    return ws, first[1]
