@@ -80,7 +80,7 @@ void Server::on_chat_event(int64_t chat_id, const std::string& t, const Json& da
     for (size_t i = 0; i < json_array_size(ids.get()); ++i) {
       if (const char* u = json_string_value(json_array_get(ids.get(), i))) {
         added.insert(u);
-        router_.add_member(chat_id, u);
+        if (hub_.has_user(u)) router_.add_member(chat_id, u);
       }
     }
     std::erase_if(members, [&](const std::string& m) { return added.count(m) > 0; });

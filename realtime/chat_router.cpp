@@ -23,13 +23,24 @@ void ChatRouter::drop(int64_t chat_id, const std::string& user_id) {
 void ChatRouter::set_user_chats(const std::string& user_id, const std::vector<int64_t>& chat_ids) {
   chats_[user_id];  // known, even with no chats
   for (int64_t c : chat_ids) add(c, user_id);
+  auto p = pending_.find(user_id);
+  if (p != pending_.end()) {
+    for (int64_t c : p->second) add(c, user_id);
+    pending_.erase(p);
+  }
 }
 
 void ChatRouter::add_member(int64_t chat_id, const std::string& user_id) {
-  if (knows_user(user_id)) add(chat_id, user_id);
+  if (knows_user(user_id)) {
+    add(chat_id, user_id);
+  } else {
+    pending_[user_id].insert(chat_id);
+  }
 }
 
 void ChatRouter::remove_member(int64_t chat_id, const std::string& user_id) {
+  auto p = pending_.find(user_id);
+  if (p != pending_.end()) p->second.erase(chat_id);
   auto it = chats_.find(user_id);
   if (it == chats_.end()) return;
   it->second.erase(chat_id);
@@ -37,6 +48,7 @@ void ChatRouter::remove_member(int64_t chat_id, const std::string& user_id) {
 }
 
 void ChatRouter::forget_user(const std::string& user_id) {
+  pending_.erase(user_id);
   auto it = chats_.find(user_id);
   if (it == chats_.end()) return;
   for (int64_t c : it->second) drop(c, user_id);

@@ -17,7 +17,8 @@ class ChatRouter {
  public:
   explicit ChatRouter(RedisBus& bus) : bus_(bus) {}
 
-  // The user's chats became known (loaded when their first local connection arrived).
+  // The user's chats became known (loaded when their first local connection arrived); chats
+  // added or removed while that load ran are applied on top.
   void set_user_chats(const std::string& user_id, const std::vector<int64_t>& chat_ids);
   void add_member(int64_t chat_id, const std::string& user_id);
   void remove_member(int64_t chat_id, const std::string& user_id);
@@ -36,6 +37,8 @@ class ChatRouter {
   RedisBus& bus_;
   std::unordered_map<int64_t, std::unordered_set<std::string>> members_;
   std::unordered_map<std::string, std::unordered_set<int64_t>> chats_;
+  // Chats a user joined while their chats were still loading (the load may predate them).
+  std::unordered_map<std::string, std::unordered_set<int64_t>> pending_;
 };
 
 }  // namespace nt::rt

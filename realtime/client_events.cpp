@@ -135,9 +135,12 @@ void on_join_chat(Server& srv, Session* s, const Frame& f) {
 
 void on_leave_chat(Server& srv, Session* s, const Frame& f) {
   const int64_t chat_id = require_chat_id(f);
-  s->joined.erase(chat_id);
-  if (s->typing.stop(chat_id)) srv.announce_typing(s, chat_id, false);
-  send_ack(srv, s, f.id, "chat_id", Json::integer(chat_id));
+  // Members only, like join_chat: a non-member gets the same answer as for a missing chat.
+  with_membership(srv, s, f, chat_id, [chat_id](Server& srv, Session* s, const Json& id) {
+    s->joined.erase(chat_id);
+    if (s->typing.stop(chat_id)) srv.announce_typing(s, chat_id, false);
+    send_ack(srv, s, id, "chat_id", Json::integer(chat_id));
+  });
 }
 
 void on_typing(Server& srv, Session* s, const Frame& f) {
@@ -146,14 +149,14 @@ void on_typing(Server& srv, Session* s, const Frame& f) {
   const auto typing = r.boolean("is_typing", false);
   r.done();
   const bool is_typing = typing.value_or(true);
-  if (!is_typing) {
-    if (s->typing.stop(*chat_id)) srv.announce_typing(s, *chat_id, false);
-    if (f.id) send_ack(srv, s, f.id, nullptr, Json());
-    return;
-  }
-  with_membership(srv, s, f, *chat_id, [chat_id = *chat_id](Server& srv, Session* s, const Json& id) {
-    // Renewals within the window only extend it: the chat hears "typing" once.
-    if (s->typing.start(chat_id, now_ms())) srv.announce_typing(s, chat_id, true);
+  with_membership(srv, s, f, *chat_id, [chat_id = *chat_id, is_typing](Server& srv, Session* s,
+                                                                     const Json& id) {
+    if (!is_typing) {
+      if (s->typing.stop(chat_id)) srv.announce_typing(s, chat_id, false);
+    } else if (s->typing.start(chat_id, now_ms())) {
+      // Renewals within the window only extend it: the chat hears "typing" once.
+      srv.announce_typing(s, chat_id, true);
+    }
     if (id) send_ack(srv, s, id, nullptr, Json());
   });
 }

@@ -1,6 +1,6 @@
 #include "redis_bus.hpp"
 
-#include <hiredis/adapters/libuv.h>
+#include "hiredis_uv.hpp"
 
 #include <algorithm>
 
@@ -67,7 +67,11 @@ redisAsyncContext* RedisBus::open(bool subscriber) {
     return nullptr;
   }
   ac->data = this;
-  redisLibuvAttach(ac, loop_);
+  if (redis_attach_uv(ac, loop_) != REDIS_OK) {
+    log_warn("redis: cannot watch the connection");
+    redisAsyncFree(ac);
+    return nullptr;
+  }
   redisEnableKeepAlive(&ac->c);
   redisAsyncSetConnectCallback(ac, subscriber ? on_sub_connect : on_cmd_connect);
   redisAsyncSetDisconnectCallback(ac, subscriber ? on_sub_disconnect : on_cmd_disconnect);
@@ -87,12 +91,14 @@ void RedisBus::schedule(uv_timer_t* timer, int* backoff_ms) {
 
 void RedisBus::connect_sub() {
   sub_ready_ = false;
+  sub_started_ms_ = uv_now(loop_);
   sub_ = open(true);
   if (!sub_) schedule(&sub_timer_, &sub_backoff_ms_);
 }
 
 void RedisBus::connect_cmd() {
   cmd_ready_ = false;
+  cmd_started_ms_ = uv_now(loop_);
   cmd_ = open(false);
   if (!cmd_) schedule(&cmd_timer_, &cmd_backoff_ms_);
 }
@@ -223,6 +229,18 @@ void RedisBus::on_health_timer(uv_timer_t* t) {
   // callback schedules the reconnect (and, for the subscriber, the resync). The subscriber
   // is probed by publishing to its own heartbeat channel through the command link, so it is
   // only judged while the command link itself is healthy.
+  // A connect attempt that neither succeeded nor failed in time is abandoned (freeing a
+  // context that never connected runs no callback, so the retry is scheduled here).
+  if (b->sub_ != nullptr && !b->sub_ready_ && now - b->sub_started_ms_ > kDeadAfterMs) {
+    redisAsyncFree(b->sub_);
+    b->sub_ = nullptr;
+    b->schedule(&b->sub_timer_, &b->sub_backoff_ms_);
+  }
+  if (b->cmd_ != nullptr && !b->cmd_ready_ && now - b->cmd_started_ms_ > kDeadAfterMs) {
+    redisAsyncFree(b->cmd_);
+    b->cmd_ = nullptr;
+    b->schedule(&b->cmd_timer_, &b->cmd_backoff_ms_);
+  }
   const bool cmd_alive = b->cmd_ready_ && now - b->cmd_last_reply_ms_ <= kDeadAfterMs;
   if (b->cmd_ready_ && !cmd_alive) {
     log_warn("redis: command link silent; reconnecting");

@@ -77,6 +77,8 @@ class RedisBus {
   uv_timer_t sub_timer_;
   uv_timer_t cmd_timer_;
   uv_timer_t health_timer_;
+  uint64_t sub_started_ms_ = 0;  // when the pending connect attempt began
+  uint64_t cmd_started_ms_ = 0;
   uint64_t sub_last_reply_ms_ = 0;
   uint64_t cmd_last_reply_ms_ = 0;
   std::unordered_set<std::string> channels_;

@@ -61,6 +61,7 @@ Server::Server(const Config& cfg, uv_loop_t* loop)
     router_.forget_user(user_id);
     presence_.forget(user_id);
     shows_online_.erase(user_id);
+    announce_online_.erase(user_id);
   };
   bus_.on_message = [this](const std::string& ch, std::string_view p) { on_bus_message(ch, p); };
   bus_.on_resubscribed = [this] { on_resubscribed(); };
@@ -175,11 +176,18 @@ void Server::on_established(lws* wsi, void* user) {
                       .set("heartbeat_seconds", cfg_.ws_ping_interval_seconds));
   // A logout between the handshake check and now would have been missed on the bus.
   check_revoked(session);
-  if (router_.knows_user(session->user_id)) {
-    presence_.connected(session->user_id, session->id, nullptr);
-  } else if (hub_.sessions_of(session->user_id).size() == 1) {
-    load_user(session->user_id);
-  }
+  // Presence counts the connection at once (a make-before-break reconnect on another daemon
+  // never shows the user offline); announcing "online" needs the user's chats, which the
+  // first local connection loads.
+  const std::string user_id = session->user_id;
+  presence_.connected(user_id, session->id, [this, user_id] {
+    if (router_.knows_user(user_id)) {
+      broadcast_status(user_id, "online", router_.chats_of(user_id));
+    } else {
+      announce_online_.insert(user_id);
+    }
+  });
+  if (!router_.knows_user(user_id) && hub_.sessions_of(user_id).size() == 1) load_user(user_id);
 }
 
 // The first local connection of a user: their chats (to route chat events) and privacy
@@ -193,11 +201,8 @@ void Server::load_user(const std::string& user_id) {
       if (!hub_.has_user(user_id)) return;  // gone meanwhile
       router_.set_user_chats(user_id, chats);
       shows_online_[user_id] = shows;
-      // Every connection of the user that arrived while this was loading counts now.
-      for (Session* s : hub_.sessions_of(user_id)) {
-        presence_.connected(user_id, s->id, [this, user_id] {
-          broadcast_status(user_id, "online", router_.chats_of(user_id));
-        });
+      if (announce_online_.erase(user_id)) {
+        broadcast_status(user_id, "online", router_.chats_of(user_id));
       }
     });
   });

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "chat_router.hpp"
@@ -94,6 +95,8 @@ class Server {
   std::unordered_map<lws*, WsIdentity> pending_;
   // Whether each connected user shows their online status to others (privacy setting).
   std::unordered_map<std::string, bool> shows_online_;
+  // Users who came online (first connection anywhere) before their chats were loaded here.
+  std::unordered_set<std::string> announce_online_;
   // Delivery pointers to record: (chat, user) -> highest seq forwarded to that user here.
   std::map<std::pair<int64_t, std::string>, int64_t> deliveries_;
 };

@@ -139,6 +139,15 @@ nt_start_stack() {
   (cd "$NT_ROOT" && NERUTALK_ENV_FILE="$env" "$bin/fcgi/nerutalk-migrate" --dir "$NT_ROOT/sql") \
     >"$dir/log/migrate.log" 2>&1 || { cat "$dir/log/migrate.log"; nt_die "migrations failed"; }
 
+  # With fastcgi_keep_conn every idle upstream connection pins one API thread: more threads
+  # than nginx can keep idle, or requests stall (DESIGN.md §10).
+  local threads keepalive workers
+  threads=$(nt_env_get "$env" API_THREADS 32)
+  keepalive=$(nt_env_get "$env" NGINX_API_KEEPALIVE 8)
+  workers=$(nt_env_get "$env" NGINX_WORKERS 2)
+  [ "$threads" -gt $((keepalive * workers)) ] || \
+    nt_die "API_THREADS ($threads) must exceed NGINX_API_KEEPALIVE x NGINX_WORKERS ($keepalive x $workers)"
+
   local api_procs; api_procs=$(nt_env_get "$env" NT_API_PROCESSES 1)
   for i in $(seq 1 "$api_procs"); do
     NERUTALK_ENV_FILE="$env" API_LISTEN="$dir/run/api$i.sock" setsid \

@@ -211,6 +211,13 @@ def test_admin_adds_participants_members_may_not():
         got = assert_error(api("POST", "chats/%d/participants" % cid, token=a.access,
                                json_body=body), 422, "validation_error")
         assert err in field_codes(got), (body, got)
+    r = api("POST", "chats/%d/participants" % cid, token=a.access,
+            data=('{"user_id": "%s"}' % f.id).encode(), headers={"Content-Type": "text/plain"})
+    assert_error(r, 415, "unsupported_media_type")
+    r = api("POST", "chats/%d/participants" % cid, token=a.access, data=b'{"user_id": ',
+            headers={"Content-Type": "application/json"})
+    assert_error(r, 400)
+    assert cid not in chat_ids(f)
     # A private chat stays between two.
     private = create_private(a, b)
     assert_error(api("POST", "chats/%d/participants" % private["id"], token=a.access,
@@ -245,10 +252,19 @@ def test_removal_and_leaving():
     assert api("DELETE", "chats/%d/participants/%s" % (cid, a.id), token=a.access).status_code == 204
     detail = api("GET", "chats/%d" % cid, token=c.access).json()
     assert roles(detail) == {c.id: "admin"} and detail["participant_count"] == 1
-    # Nobody leaves a private chat.
+    # In a private chat nobody removes the other; each may leave, and the chat comes back
+    # (the same one, with both members) when either side opens it again.
     private = create_private(a, b)
-    assert_error(api("DELETE", "chats/%d/participants/%s" % (private["id"], a.id), token=a.access),
+    send_message(b, private["id"], "are you there?")
+    assert_error(api("DELETE", "chats/%d/participants/%s" % (private["id"], a.id), token=b.access),
                  403, "forbidden")
+    assert api("DELETE", "chats/%d/participants/%s" % (private["id"], a.id),
+               token=a.access).status_code == 204
+    assert private["id"] not in chat_ids(a) and private["id"] in chat_ids(b)
+    assert_error(api("GET", "chats/%d/messages" % private["id"], token=a.access), 404, "not_found")
+    assert create_chat(b, [a], chat_type="private", expect=200)["id"] == private["id"]
+    assert private["id"] in chat_ids(a)
+    assert [m["content"] for m in all_messages(a, private["id"])] == ["are you there?"]
     # Re-adding a removed member works and lists them again.
     r = api("POST", "chats/%d/participants" % cid, token=c.access, json_body={"user_id": b.id})
     assert r.status_code == 200 and roles(r.json()) == {c.id: "admin", b.id: "member"}
