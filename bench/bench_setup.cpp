@@ -39,7 +39,9 @@ Args::Args(int argc, char** argv, std::map<std::string, std::string> known)
   }
 }
 
-const std::string& Args::str(const std::string& name) const { return values_.at(name); }
+const std::string& Args::str(const std::string& name) const {
+  return values_.at(name);
+}
 
 int64_t Args::integer(const std::string& name, int64_t min, int64_t max) const {
   const std::string& v = str(name);
@@ -115,11 +117,13 @@ std::vector<BenchUser> register_users(const BenchTarget& t, size_t count, const 
     const std::string name = prefix + "_" + std::to_string(i);
     const std::string body = "{\"username\":\"" + name + "\",\"email\":\"" + name +
                              "@example.com\",\"password\":\"Bench123pass\"}";
-    const RestReply r = expect(c.request("POST", "/api/v1/register", body), 201, 201, "register " + name);
+    const RestReply r =
+        expect(c.request("POST", "/api/v1/register", body), 201, 201, "register " + name);
     // {"user":{"id":"…",…},"access_token":"…",…}: the first "id" is the user's.
     auto id = json_string(r.body, "id");
     auto token = json_string(r.body, "access_token");
-    if (!id || !token) throw SetupError("register " + name + ": no id or token in " + r.body.substr(0, 200));
+    if (!id || !token)
+      throw SetupError("register " + name + ": no id or token in " + r.body.substr(0, 200));
     users[i] = {std::move(*id), std::move(*token)};
   });
   if (!error.empty()) throw SetupError(error);
@@ -132,8 +136,8 @@ int64_t create_group(RestClient& c, const BenchUser& owner, const std::string& n
   for (const BenchUser* m : members) ids += (ids.empty() ? "\"" : ",\"") + m->id + "\"";
   const std::string body = "{\"chat_type\":\"group\",\"name\":\"" + json_escape(name) +
                            "\",\"participant_ids\":[" + ids + "]}";
-  const RestReply r =
-      expect(c.request("POST", "/api/v1/chats", body, owner.token), 201, 200, "create chat " + name);
+  const RestReply r = expect(c.request("POST", "/api/v1/chats", body, owner.token), 201, 200,
+                             "create chat " + name);
   const auto id = json_int(r.body, "id");
   if (!id) throw SetupError("create chat " + name + ": no id in " + r.body.substr(0, 200));
   return *id;

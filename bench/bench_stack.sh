@@ -12,11 +12,13 @@
 BENCH_BUILD="${BENCH_BUILD:-$NT_ROOT/build-bench3}"
 
 bench_build_tools() {  # bench_build_tools TARGET...
+  mkdir -p "$BENCH_BUILD"
+  local log="$BENCH_BUILD/bench-tools.log"
   cmake -S "$NT_ROOT" -B "$BENCH_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNERUTALK_TESTS=OFF \
-    >"$BENCH_BUILD.cmake.log" 2>&1 || { cat "$BENCH_BUILD.cmake.log"; nt_die "cmake configure failed"; }
+    >"$log" 2>&1 || { cat "$log"; nt_die "cmake configure failed"; }
   for t in "$@"; do
-    cmake --build "$BENCH_BUILD" -j2 --target "$t" >"$BENCH_BUILD.build.log" 2>&1 ||
-      { grep -E "error" -A3 "$BENCH_BUILD.build.log" | head -40; nt_die "building $t failed"; }
+    cmake --build "$BENCH_BUILD" -j2 --target "$t" >"$log" 2>&1 ||
+      { grep -E "error" -A3 "$log" | head -40; nt_die "building $t failed"; }
   done
 }
 

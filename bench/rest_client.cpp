@@ -25,7 +25,8 @@ bool iequals(std::string_view a, std::string_view b) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -80,8 +81,8 @@ bool RestClient::fill(std::string& error) {
   }
 }
 
-RestReply RestClient::request(std::string_view method, std::string_view path,
-                              std::string_view body, std::string_view bearer) {
+RestReply RestClient::request(std::string_view method, std::string_view path, std::string_view body,
+                              std::string_view bearer) {
   std::string req;
   req.reserve(256 + body.size() + bearer.size());
   req.append(method).append(" ").append(path).append(" HTTP/1.1\r\nHost: ").append(host_header_);

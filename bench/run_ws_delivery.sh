@@ -20,10 +20,12 @@ bench_start_stack
 echo "bench: $CLIENTS WebSocket clients in groups of $GROUP_SIZE, $RATE messages/s for ${DURATION}s, $(nproc) cores" >&2
 
 out=$(timeout 420 "$BENCH_BUILD/bench/ws_delivery" --base "$BASE" --clients "$CLIENTS" \
-  --group-size "$GROUP_SIZE" --rate "$RATE" --duration "$DURATION" --max-seconds 400) || {
+  --group-size "$GROUP_SIZE" --rate "$RATE" --duration "$DURATION" --max-seconds 400 \
+  --daemon-pid-file "$STACK/run/realtime1.pid") || {
   status=$?; echo "$out"; nt_die "ws_delivery failed (status $status)"; }
 echo "$out"
 main=$(grep '^label=ws_delivery ' <<<"$out")
+frames=$(grep '^label=ws_delivery_frames ' <<<"$out")
 kv() { bench_kv "$main" "$1"; }
 echo "ws_delivery clients:             $(kv clients) ($(kv ws_open_at_end) still open at the end)"
 echo "ws_delivery messages sent:       $(kv messages_sent) of $(kv messages_planned) ($(kv post_errors) POST errors, POST p99 $(kv post_p99_ms) ms)"
@@ -32,3 +34,5 @@ echo "ws_delivery messages/s:          $(kv messages_per_s) (asked for $RATE)"
 echo "ws_delivery deliveries/s:        $(kv deliveries_per_s)"
 echo "ws_delivery latency p50/p90/p99: $(kv p50_ms) / $(kv p90_ms) / $(kv p99_ms) ms, max $(kv max_ms) ms (target p99 <= 50 ms)"
 echo "ws_delivery errors:              $(kv errors) (POST errors + missing + duplicates + unknown frames + closed sockets)"
+echo "ws_delivery daemon CPU:          $(bench_kv "$frames" daemon_cpu_s) s while sending ($(bench_kv "$frames" daemon_cpu_share) of a core), $(bench_kv "$frames" daemon_us_per_frame) us per frame delivered"
+echo "ws_delivery frames by type:      $(sed -E 's/^label=ws_delivery_frames //; s/ ?daemon_[a-z_]+=[^ ]*//g; s/^ //' <<<"$frames")"

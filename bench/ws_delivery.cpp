@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <thread>
@@ -16,6 +17,7 @@
 
 #include "bench_options.hpp"
 #include "bench_setup.hpp"
+#include "delivery_recorder.hpp"
 #include "json_fields.hpp"
 #include "latency_histogram.hpp"
 #include "ws_pool.hpp"
@@ -25,89 +27,9 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: ws_delivery --base http://127.0.0.1:PORT [--clients 2000] [--group-size 10]\n"
-    "  [--rate 1000] [--duration 20] [--senders 24] [--ws-threads 2] [--setup-threads 16]\n"
-    "  [--drain 10] [--max-seconds 480] [--prefix wsd]\n";
-
-// "new_message" out of {"type":"new_message",...}; empty when the frame is not like that.
-std::string_view frame_type(std::string_view text) {
-  constexpr std::string_view kPrefix = "{\"type\":\"";
-  if (!text.starts_with(kPrefix)) return {};
-  const size_t end = text.find('"', kPrefix.size());
-  return end == std::string_view::npos ? std::string_view()
-                                       : text.substr(kPrefix.size(), end - kPrefix.size());
-}
-
-// What one pool thread saw; only that thread writes it, main reads it after the pool stops.
-struct ArrivalTally {
-  LatencyHistogram latency;  // measured messages, POST start -> frame at a recipient
-  std::vector<std::pair<std::string, uint64_t>> frames_by_type;
-  uint64_t duplicates = 0;
-  uint64_t unknown = 0;  // new_message frames with no client_msg_id of ours
-};
-
-// Times every arrival of a measured message. Senders call mark_sent() (any thread) just
-// before the POST; pool threads call on_text().
-class DeliveryRecorder : public WsHandler {
- public:
-  DeliveryRecorder(int threads, size_t messages, uint32_t recipients_per_message)
-      : tallies_(static_cast<size_t>(threads)),
-        messages_(messages),
-        recipients_(recipients_per_message),
-        sent_ns_(new std::atomic<int64_t>[messages]),
-        seen_(new std::atomic<uint32_t>[messages]) {
-    for (size_t k = 0; k < messages; ++k) {
-      sent_ns_[k].store(0, std::memory_order_relaxed);
-      seen_[k].store(0, std::memory_order_relaxed);
-    }
-  }
-
-  void mark_sent(size_t k, int64_t ns) { sent_ns_[k].store(ns, std::memory_order_release); }
-
-  void on_text(int thread, uint64_t /*tag*/, std::string_view text) override {
-    ArrivalTally& t = tallies_[static_cast<size_t>(thread)];
-    const std::string_view type = frame_type(text);
-    auto it = std::find_if(t.frames_by_type.begin(), t.frames_by_type.end(),
-                           [&](const auto& p) { return p.first == type; });
-    if (it == t.frames_by_type.end()) {
-      t.frames_by_type.emplace_back(std::string(type.empty() ? "(not json)" : type), 1);
-    } else {
-      ++it->second;
-    }
-    if (type == "connected") {
-      ++connected;
-      return;
-    }
-    if (type != "new_message") return;
-    const auto id = json_string(text, "client_msg_id");
-    if (id && id->starts_with("w")) {
-      ++warmup_arrivals;
-      return;
-    }
-    size_t k = messages_;
-    if (id && id->size() > 1 && id->front() == 'b') k = std::strtoull(id->c_str() + 1, nullptr, 10);
-    const int64_t sent = k < messages_ ? sent_ns_[k].load(std::memory_order_acquire) : 0;
-    if (sent == 0) {
-      ++t.unknown;
-      return;
-    }
-    t.latency.record(static_cast<uint64_t>(std::max<int64_t>(0, mono_ns() - sent)));
-    if (seen_[k].fetch_add(1, std::memory_order_relaxed) >= recipients_) ++t.duplicates;
-    ++arrivals;
-  }
-
-  const std::vector<ArrivalTally>& tallies() const { return tallies_; }
-
-  std::atomic<uint64_t> connected{0};
-  std::atomic<uint64_t> warmup_arrivals{0};
-  std::atomic<uint64_t> arrivals{0};
-
- private:
-  std::vector<ArrivalTally> tallies_;
-  const size_t messages_;
-  const uint32_t recipients_;
-  std::unique_ptr<std::atomic<int64_t>[]> sent_ns_;
-  std::unique_ptr<std::atomic<uint32_t>[]> seen_;
-};
+    "  [--rate 1000] [--duration 20] [--senders 32] [--ws-threads 2] [--setup-threads 16]\n"
+    "  [--drain 10] [--max-seconds 480] [--prefix wsd] [--timeline 0|1]\n"
+    "  [--daemon-pid-file $STACK/run/realtime1.pid]\n";
 
 struct Group {
   int64_t chat_id = 0;
@@ -158,12 +80,37 @@ void run_sender(const SendPlan& p, int j, SenderTally& out) {
     } else {
       ++out.errors;
       if (out.first_error.empty()) {
-        out.first_error = r.ok() ? "POST message: HTTP " + std::to_string(r.status) + " " +
-                                       r.body.substr(0, 200)
-                                 : "POST message: " + r.error;
+        out.first_error =
+            r.ok() ? "POST message: HTTP " + std::to_string(r.status) + " " + r.body.substr(0, 200)
+                   : "POST message: " + r.error;
       }
     }
   }
+}
+
+// CPU seconds (user + system) the process in `pid_file` has used so far; -1 if unknown.
+double process_cpu_s(const std::string& pid_file) {
+  if (pid_file.empty()) return -1;
+  FILE* f = std::fopen(pid_file.c_str(), "r");
+  long pid = 0;
+  if (f == nullptr) return -1;
+  const int got = std::fscanf(f, "%ld", &pid);
+  std::fclose(f);
+  if (got != 1) return -1;
+  f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (f == nullptr) return -1;
+  char buf[1024];
+  const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  buf[n] = '\0';
+  // Fields after the command name (which may hold spaces) start after the last ')'.
+  const char* p = std::strrchr(buf, ')');
+  unsigned long long utime = 0, stime = 0;
+  if (p == nullptr || std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+                                  &utime, &stime) != 2) {
+    return -1;
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 void wait_until(const std::atomic<uint64_t>& counter, uint64_t target, double timeout_s) {
@@ -179,84 +126,122 @@ void log(const char* fmt, auto... args) {
   std::fprintf(stderr, "\n");
 }
 
-int run(int argc, char** argv) {
-  const Args a(argc, argv, {{"base", ""}, {"clients", "2000"}, {"group-size", "10"},
-                            {"rate", "1000"}, {"duration", "20"}, {"senders", "24"},
-                            {"ws-threads", "2"}, {"setup-threads", "16"}, {"drain", "10"},
-                            {"max-seconds", "480"}, {"prefix", "wsd"}});
+struct Options {
+  BenchTarget target;
+  size_t clients = 0;
+  size_t group_size = 0;
+  double rate = 0;
+  double duration = 0;
+  int senders = 0;
+  int ws_threads = 0;
+  int setup_threads = 0;
+  double drain = 0;
+  double max_seconds = 0;
+  bool timeline = false;
+  std::string prefix;
+  std::string daemon_pid_file;
+};
+
+Options parse_options(int argc, char** argv) {
+  const Args a(argc, argv,
+               {{"base", ""},
+                {"clients", "2000"},
+                {"group-size", "10"},
+                {"rate", "1000"},
+                {"duration", "20"},
+                {"senders", "32"},
+                {"ws-threads", "2"},
+                {"setup-threads", "16"},
+                {"drain", "10"},
+                {"max-seconds", "480"},
+                {"prefix", "wsd"},
+                {"timeline", "0"},
+                {"daemon-pid-file", ""}});
   if (a.str("base").empty()) throw UsageError("--base is required");
-  const BenchTarget target = bench_target(a.str("base"));
-  const auto clients = static_cast<size_t>(a.integer("clients", 2, 20000));
-  const auto group_size = static_cast<size_t>(a.integer("group-size", 2, 1000));
-  const double rate = a.number("rate", 1, 20000);
-  const double duration = a.number("duration", 1, 300);
-  const int senders = static_cast<int>(a.integer("senders", 1, 256));
-  const int ws_threads = static_cast<int>(a.integer("ws-threads", 1, 16));
-  const int setup_threads = static_cast<int>(a.integer("setup-threads", 1, 128));
-  const double drain = a.number("drain", 0, 120);
-  const double max_seconds = a.number("max-seconds", 10, 3600);
-  if (clients % group_size != 0) throw UsageError("--clients must be a multiple of --group-size");
-
-  // The whole run is bounded, whatever the server does.
-  std::thread([max_seconds] {
-    std::this_thread::sleep_for(std::chrono::duration<double>(max_seconds));
-    std::fprintf(stderr, "ws_delivery: gave up after %.0f s\n", max_seconds);
-    std::fflush(stdout);
-    _exit(3);
-  }).detach();
-
-  const int64_t t_setup = mono_ns();
-  const std::vector<BenchUser> users = register_users(target, clients, a.str("prefix"), setup_threads);
-  log("registered %zu users in %.1f s", users.size(), (mono_ns() - t_setup) / 1e9);
-
-  std::vector<Group> groups(clients / group_size);
-  for (size_t g = 0; g < groups.size(); ++g) {
-    for (size_t i = 0; i < group_size; ++i) groups[g].members.push_back(g * group_size + i);
+  Options o;
+  o.target = bench_target(a.str("base"));
+  o.clients = static_cast<size_t>(a.integer("clients", 2, 20000));
+  o.group_size = static_cast<size_t>(a.integer("group-size", 2, 1000));
+  o.rate = a.number("rate", 1, 20000);
+  o.duration = a.number("duration", 1, 300);
+  o.senders = static_cast<int>(a.integer("senders", 1, 256));
+  o.ws_threads = static_cast<int>(a.integer("ws-threads", 1, 16));
+  o.setup_threads = static_cast<int>(a.integer("setup-threads", 1, 128));
+  o.drain = a.number("drain", 0, 120);
+  o.max_seconds = a.number("max-seconds", 10, 3600);
+  o.timeline = a.integer("timeline", 0, 1) == 1;
+  o.prefix = a.str("prefix");
+  o.daemon_pid_file = a.str("daemon-pid-file");
+  if (o.clients % o.group_size != 0) {
+    throw UsageError("--clients must be a multiple of --group-size");
   }
-  std::string error = parallel_for(target, setup_threads, groups.size(), [&](RestClient& c, size_t g) {
-    std::vector<const BenchUser*> others;
-    for (size_t i = 1; i < group_size; ++i) others.push_back(&users[groups[g].members[i]]);
-    groups[g].chat_id = create_group(c, users[groups[g].members[0]], "bench " + std::to_string(g), others);
-  });
-  if (!error.empty()) throw SetupError(error);
-  log("created %zu groups of %zu", groups.size(), group_size);
+  return o;
+}
 
-  const auto messages = static_cast<size_t>(rate * duration);
-  DeliveryRecorder recorder(ws_threads, messages, static_cast<uint32_t>(group_size));
-  WsPool pool(target.addr, target.host_header, ws_threads, recorder, 64);
-  const int64_t t_connect = mono_ns();
+// Consecutive users form a group; the first one creates it.
+std::vector<Group> create_groups(const Options& o, const std::vector<BenchUser>& users) {
+  std::vector<Group> groups(o.clients / o.group_size);
+  for (size_t g = 0; g < groups.size(); ++g) {
+    for (size_t i = 0; i < o.group_size; ++i) groups[g].members.push_back(g * o.group_size + i);
+  }
+  const std::string error =
+      parallel_for(o.target, o.setup_threads, groups.size(), [&](RestClient& c, size_t g) {
+        std::vector<const BenchUser*> others;
+        for (size_t i = 1; i < o.group_size; ++i) others.push_back(&users[groups[g].members[i]]);
+        groups[g].chat_id =
+            create_group(c, users[groups[g].members[0]], "bench " + std::to_string(g), others);
+      });
+  if (!error.empty()) throw SetupError(error);
+  return groups;
+}
+
+// One WebSocket per user (tag = user index); returns when all said "connected".
+void connect_all(const Options& o, const std::vector<BenchUser>& users, WsPool& pool,
+                 const DeliveryRecorder& recorder) {
+  const int64_t t0 = mono_ns();
   std::vector<std::string> tokens;
   for (const auto& u : users) tokens.push_back(u.token);
-  const std::vector<std::string> tickets = fetch_tickets(target, tokens, setup_threads);
+  const std::vector<std::string> tickets = fetch_tickets(o.target, tokens, o.setup_threads);
   std::vector<WsOpenRequest> opens;
   for (size_t i = 0; i < tickets.size(); ++i) opens.push_back({"/ws?ticket=" + tickets[i], i});
   pool.open(std::move(opens));
   pool.wait_settled(120);
-  wait_until(recorder.connected, clients, 10);
-  WsPoolStats ws = pool.stats();
+  wait_until(recorder.connected, o.clients, 10);
+  const WsPoolStats ws = pool.stats();
   log("%" PRIu64 " WebSockets open (%" PRIu64 " failed) in %.1f s", ws.opened, ws.open_failed,
-      (mono_ns() - t_connect) / 1e9);
-  if (ws.opened < clients) throw SetupError("not every WebSocket opened: " + ws.first_error);
+      (mono_ns() - t0) / 1e9);
+  if (ws.opened < o.clients) throw SetupError("not every WebSocket opened: " + ws.first_error);
+}
 
-  // Warm-up, not recorded: one message per group, until every member has it (the daemon loads
-  // each user's chats when they connect, asynchronously).
-  error = parallel_for(target, setup_threads, groups.size(), [&](RestClient& c, size_t g) {
-    const std::string body = "{\"content\":\"warm-up\",\"client_msg_id\":\"w" + std::to_string(g) + "\"}";
-    const RestReply r = c.request("POST", "/api/v1/chats/" + std::to_string(groups[g].chat_id) + "/messages",
-                                  body, users[groups[g].members[0]].token);
-    if (!r.ok() || r.status != 201) throw SetupError("warm-up POST: " + r.error + " " + r.body.substr(0, 200));
-  });
+// Not recorded: one message per group, until every member has it (the daemon loads each
+// user's chats when they connect, asynchronously, so this also shows routing is ready).
+void warm_up(const Options& o, const std::vector<BenchUser>& users,
+             const std::vector<Group>& groups, const DeliveryRecorder& recorder) {
+  const std::string error =
+      parallel_for(o.target, o.setup_threads, groups.size(), [&](RestClient& c, size_t g) {
+        const std::string body =
+            "{\"content\":\"warm-up\",\"client_msg_id\":\"w" + std::to_string(g) + "\"}";
+        const RestReply r =
+            c.request("POST", "/api/v1/chats/" + std::to_string(groups[g].chat_id) + "/messages",
+                      body, users[groups[g].members[0]].token);
+        if (!r.ok() || r.status != 201) {
+          throw SetupError("warm-up POST: " + r.error + " " + r.body.substr(0, 200));
+        }
+      });
   if (!error.empty()) throw SetupError(error);
-  wait_until(recorder.warmup_arrivals, clients, 30);
-  log("warm-up: %" PRIu64 " of %zu deliveries", recorder.warmup_arrivals.load(), clients);
+  wait_until(recorder.warmup_arrivals, o.clients, 30);
+  log("warm-up: %" PRIu64 " of %zu deliveries", recorder.warmup_arrivals.load(), o.clients);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
+}
 
-  SendPlan plan{target, &users, &groups, &recorder, messages, rate, senders, mono_ns() + 50'000'000};
-  std::vector<SenderTally> sent(static_cast<size_t>(senders));
+// Runs the sender threads to the end of the plan and adds up what they did.
+SenderTally send_all(const SendPlan& plan) {
+  std::vector<SenderTally> sent(static_cast<size_t>(plan.senders));
   std::vector<std::thread> threads;
-  for (int j = 0; j < senders; ++j) threads.emplace_back(run_sender, std::cref(plan), j, std::ref(sent[j]));
+  for (int j = 0; j < plan.senders; ++j) {
+    threads.emplace_back(run_sender, std::cref(plan), j, std::ref(sent[static_cast<size_t>(j)]));
+  }
   for (auto& t : threads) t.join();
-  const int64_t send_end = mono_ns();
   SenderTally total;
   for (const auto& s : sent) {
     total.post_latency.merge(s.post_latency);
@@ -265,44 +250,83 @@ int run(int argc, char** argv) {
     total.expected_deliveries += s.expected_deliveries;
     if (total.first_error.empty()) total.first_error = s.first_error;
   }
-  wait_until(recorder.arrivals, total.expected_deliveries, drain);
+  return total;
+}
+
+int run(int argc, char** argv) {
+  const Options o = parse_options(argc, argv);
+  // The whole run is bounded, whatever the server does.
+  std::thread([max_seconds = o.max_seconds] {
+    std::this_thread::sleep_for(std::chrono::duration<double>(max_seconds));
+    std::fprintf(stderr, "ws_delivery: gave up after %.0f s\n", max_seconds);
+    std::fflush(stdout);
+    _exit(3);
+  }).detach();
+
+  const int64_t t_setup = mono_ns();
+  const std::vector<BenchUser> users =
+      register_users(o.target, o.clients, o.prefix, o.setup_threads);
+  log("registered %zu users in %.1f s", users.size(), (mono_ns() - t_setup) / 1e9);
+  const std::vector<Group> groups = create_groups(o, users);
+  log("created %zu groups of %zu", groups.size(), o.group_size);
+
+  const auto messages = static_cast<size_t>(o.rate * o.duration);
+  DeliveryRecorder recorder(o.ws_threads, messages, static_cast<uint32_t>(o.group_size));
+  WsPool pool(o.target.addr, o.target.host_header, o.ws_threads, recorder, 64);
+  connect_all(o, users, pool, recorder);
+  warm_up(o, users, groups, recorder);
+
+  const SendPlan plan{o.target, &users, &groups,   &recorder,
+                      messages, o.rate, o.senders, mono_ns() + 50'000'000};
+  recorder.set_start(plan.start_ns);
+  const double daemon_cpu_start = process_cpu_s(o.daemon_pid_file);
+  const uint64_t frames_start = pool.stats().texts;
+  const SenderTally sent = send_all(plan);
+  const int64_t send_end = mono_ns();
+  wait_until(recorder.arrivals, sent.expected_deliveries, o.drain);
   const int64_t drain_end = mono_ns();
+  const double daemon_cpu_end = process_cpu_s(o.daemon_pid_file);
   const uint64_t open_at_end = pool.open_now();
-  ws = pool.stats();
+  const WsPoolStats ws = pool.stats();
   pool.stop();
 
-  LatencyHistogram latency;
-  uint64_t duplicates = 0, unknown = 0;
-  std::vector<std::pair<std::string, uint64_t>> frames;
-  for (const auto& t : recorder.tallies()) {
-    latency.merge(t.latency);
-    duplicates += t.duplicates;
-    unknown += t.unknown;
-    for (const auto& [type, n] : t.frames_by_type) {
-      auto it = std::find_if(frames.begin(), frames.end(), [&](const auto& p) { return p.first == type; });
-      if (it == frames.end()) frames.emplace_back(type, n); else it->second += n;
-    }
-  }
+  const Arrivals got = recorder.merged();
   const double send_s = static_cast<double>(send_end - plan.start_ns) / 1e9;
   const uint64_t received = recorder.arrivals.load();
-  const uint64_t unique = received - std::min(received, duplicates);
-  const uint64_t missing = total.expected_deliveries > unique ? total.expected_deliveries - unique : 0;
-  const uint64_t errors = total.errors + missing + duplicates + unknown + ws.closed;
+  const uint64_t unique = received - std::min(received, got.duplicates);
+  const uint64_t missing =
+      sent.expected_deliveries > unique ? sent.expected_deliveries - unique : 0;
+  const uint64_t errors = sent.errors + missing + got.duplicates + got.unknown + ws.closed;
   std::printf("label=ws_delivery clients=%zu groups=%zu group_size=%zu ws_open_at_end=%" PRIu64
               " messages_planned=%zu messages_sent=%" PRIu64 " post_errors=%" PRIu64
               " send_s=%.2f messages_per_s=%.1f deliveries_expected=%" PRIu64
               " deliveries_received=%" PRIu64 " missing=%" PRIu64 " duplicates=%" PRIu64
               " deliveries_per_s=%.1f %s post_p99_ms=%.2f ws_closed=%" PRIu64
               " unknown_frames=%" PRIu64 " errors=%" PRIu64 " drain_s=%.2f\n",
-              clients, groups.size(), group_size, open_at_end, messages, total.ok, total.errors, send_s,
-              static_cast<double>(total.ok) / send_s, total.expected_deliveries, received, missing,
-              duplicates, static_cast<double>(received) / send_s, latency_summary_ms(latency).c_str(),
-              static_cast<double>(total.post_latency.percentile(0.99)) / 1e6, ws.closed, unknown,
+              o.clients, groups.size(), o.group_size, open_at_end, messages, sent.ok, sent.errors,
+              send_s, static_cast<double>(sent.ok) / send_s, sent.expected_deliveries, received,
+              missing, got.duplicates, static_cast<double>(received) / send_s,
+              latency_summary_ms(got.latency).c_str(),
+              static_cast<double>(sent.post_latency.percentile(0.99)) / 1e6, ws.closed, got.unknown,
               errors, static_cast<double>(drain_end - send_end) / 1e9);
   std::string by_type = "label=ws_delivery_frames";
-  for (const auto& [type, n] : frames) by_type += " " + type + "=" + std::to_string(n);
+  if (daemon_cpu_start >= 0 && daemon_cpu_end >= 0) {
+    // What the realtime daemon spent while messages flowed, per text frame the clients got.
+    const double cpu = daemon_cpu_end - daemon_cpu_start;
+    const uint64_t phase_frames = ws.texts - frames_start;
+    char buf[160];
+    std::snprintf(buf, sizeof buf,
+                  " daemon_cpu_s=%.2f daemon_cpu_share=%.2f daemon_us_per_frame=%.1f", cpu,
+                  cpu / (static_cast<double>(drain_end - plan.start_ns) / 1e9),
+                  phase_frames ? cpu * 1e6 / static_cast<double>(phase_frames) : 0.0);
+    by_type += buf;
+  }
+  for (const auto& [type, n] : got.frames_by_type) {
+    by_type += " " + type + "=" + std::to_string(n);
+  }
   std::printf("%s\n", by_type.c_str());
-  if (!total.first_error.empty()) log("first POST error: %s", total.first_error.c_str());
+  if (o.timeline) recorder.print_timeline();
+  if (!sent.first_error.empty()) log("first POST error: %s", sent.first_error.c_str());
   if (!ws.first_error.empty()) log("first WebSocket error: %s", ws.first_error.c_str());
   return received > 0 ? 0 : 1;
 }

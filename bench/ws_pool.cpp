@@ -52,9 +52,9 @@ struct WsPool::Conn {
   UniqueFd fd;
   State state = State::kConnecting;
   uint64_t tag = 0;
-  std::string path;  // until the handshake is sent
-  std::string key;   // Sec-WebSocket-Key, until the 101 is checked
-  std::string rx;    // received bytes not parsed yet
+  std::string path;     // until the handshake is sent
+  std::string key;      // Sec-WebSocket-Key, until the 101 is checked
+  std::string rx;       // received bytes not parsed yet
   std::string message;  // a fragmented message being assembled
   uint8_t message_opcode = 0;
   std::string tx;  // bytes not sent yet
@@ -96,7 +96,9 @@ WsPool::WsPool(const sockaddr_in& addr, std::string host_header, int threads, Ws
   for (auto& w : workers_) w->thread = std::thread([this, wp = w.get()] { run_worker(*wp); });
 }
 
-WsPool::~WsPool() { stop(); }
+WsPool::~WsPool() {
+  stop();
+}
 
 void WsPool::open(std::vector<WsOpenRequest> requests) {
   {
@@ -117,7 +119,9 @@ bool WsPool::wait_settled(double timeout_s) const {
   return true;
 }
 
-uint64_t WsPool::open_now() const { return opened_ - closed_; }
+uint64_t WsPool::open_now() const {
+  return opened_ - closed_;
+}
 
 WsPoolStats WsPool::stats() const {
   WsPoolStats s;
@@ -238,7 +242,8 @@ void WsPool::on_connected(Worker& w, Conn& c) {
   c.key = ws_make_key(w.rng++ ^ c.tag);
   c.tx = "GET " + c.path + " HTTP/1.1\r\nHost: " + host_header_ +
          "\r\nUser-Agent: nerutalk-bench\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-         "Sec-WebSocket-Key: " + c.key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+         "Sec-WebSocket-Key: " +
+         c.key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
   c.path.clear();
   c.path.shrink_to_fit();
   c.state = Conn::State::kHandshake;
@@ -284,8 +289,9 @@ void WsPool::on_readable(Worker& w, Conn& c) {
     // EOF or reset: whatever arrived before it is still handled below.
     const bool ok = c.state == Conn::State::kHandshake ? on_handshake_bytes(w, c) : on_frames(w, c);
     if (ok && c.state != Conn::State::kDone) {
-      fail(w, c, n == 0 ? "the server closed the connection without a close frame"
-                        : std::string("recv: ") + std::strerror(errno));
+      fail(w, c,
+           n == 0 ? "the server closed the connection without a close frame"
+                  : std::string("recv: ") + std::strerror(errno));
     }
     return;
   }

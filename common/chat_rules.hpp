@@ -51,7 +51,7 @@ constexpr size_t kMaxMessageChars = 10000;
 constexpr size_t kMaxGroupMembers = 1000;
 constexpr size_t kMaxParticipantsPerRequest = 100;
 constexpr size_t kMaxClientMsgIdChars = 64;
-constexpr int64_t kMaxSyncMessagesPerChat = 500;
+constexpr int64_t kMaxSyncMessagesPerChat = 100;  // one history page
 constexpr size_t kMaxSyncChats = 200;
 
 }  // namespace nt

@@ -55,13 +55,16 @@ const Sql kPointersMany{"msg_pointers_many",
                         "coalesce(max(last_read_seq) FILTER (WHERE user_id = $2), 0) "
                         "FROM chat_participants WHERE chat_id = ANY($1::bigint[]) AND left_at IS NULL "
                         "GROUP BY chat_id"};
+// Pages use a constant LIMIT (the largest page + 1), not a LIMIT parameter: Postgres then
+// caches one generic plan (an index scan on (chat_id, seq)) instead of planning every request,
+// which cost more than running the query; page_from() trims to the requested size.
+#define NT_PAGE_LIMIT " LIMIT 101"
 const Sql kLatest{"msg_latest", "SELECT " NT_MESSAGE_COLUMNS " FROM " NT_MESSAGE_FROM
-                                " WHERE m.chat_id = $1 ORDER BY m.seq DESC LIMIT $2"};
-const Sql kBefore{"msg_before",
-                  "SELECT " NT_MESSAGE_COLUMNS " FROM " NT_MESSAGE_FROM
-                  " WHERE m.chat_id = $1 AND m.seq < $3 ORDER BY m.seq DESC LIMIT $2"};
+                                " WHERE m.chat_id = $1 ORDER BY m.seq DESC" NT_PAGE_LIMIT};
+const Sql kBefore{"msg_before", "SELECT " NT_MESSAGE_COLUMNS " FROM " NT_MESSAGE_FROM
+                                " WHERE m.chat_id = $1 AND m.seq < $2 ORDER BY m.seq DESC" NT_PAGE_LIMIT};
 const Sql kAfter{"msg_after", "SELECT " NT_MESSAGE_COLUMNS " FROM " NT_MESSAGE_FROM
-                              " WHERE m.chat_id = $1 AND m.seq > $3 ORDER BY m.seq ASC LIMIT $2"};
+                              " WHERE m.chat_id = $1 AND m.seq > $2 ORDER BY m.seq ASC" NT_PAGE_LIMIT};
 const Sql kCursorSeq{"msg_cursor_seq", "SELECT seq FROM messages WHERE id = $1 AND chat_id = $2"};
 const Sql kMessageMeta{"msg_meta",
                        "SELECT chat_id, seq, sender_id, is_deleted FROM messages WHERE id = $1"};
@@ -297,23 +300,21 @@ HistoryPage message_history(Deps& d, const std::string& user_id, int64_t chat_id
   };
   if (after_id) {
     const int64_t seq = cursor_seq(*after_id, "after_id");
-    return page_from(d.pg.exec(kAfter, {pg_int(chat_id), pg_int(limit + 1), pg_int(seq)}), v, limit,
-                     false);
+    return page_from(d.pg.exec(kAfter, {pg_int(chat_id), pg_int(seq)}), v, limit, false);
   }
   if (before_id) {
     const int64_t seq = cursor_seq(*before_id, "before_id");
-    return page_from(d.pg.exec(kBefore, {pg_int(chat_id), pg_int(limit + 1), pg_int(seq)}), v, limit,
-                     true);
+    return page_from(d.pg.exec(kBefore, {pg_int(chat_id), pg_int(seq)}), v, limit, true);
   }
-  return page_from(d.pg.exec(kLatest, {pg_int(chat_id), pg_int(limit + 1)}), v, limit, true);
+  return page_from(d.pg.exec(kLatest, {pg_int(chat_id)}), v, limit, true);
 }
 
 HistoryPage messages_after_seq(Deps& d, const std::string& user_id, int64_t chat_id,
                                int64_t after_seq, int64_t limit) {
   require_membership(d.pg, chat_id, user_id);
   const MessageViewer v = viewer_for(d.pg, chat_id, user_id);
-  return page_from(d.pg.exec(kAfter, {pg_int(chat_id), pg_int(limit + 1), pg_int(after_seq)}), v,
-                   limit, false);
+  return page_from(d.pg.exec(kAfter, {pg_int(chat_id), pg_int(after_seq)}), v,
+                   std::min<int64_t>(limit, 100), false);
 }
 
 Json mark_read(Deps& d, const std::string& user_id, int64_t message_id) {
@@ -410,12 +411,17 @@ void record_deliveries(Deps& d, const std::vector<int64_t>& chat_ids,
   if (chat_ids.empty()) return;
   PgResult r = d.pg.exec(kDeliveries, {pg_int_array(chat_ids), pg_text_array(user_ids),
                                        pg_int_array(seqs)});
+  // One event per chat listing every pointer that moved: each member gets one frame per
+  // batch, not one per recipient (which grew with the square of the group size).
+  std::map<int64_t, Json> by_chat;
   for (int i = 0; i < r.rows(); ++i) {
-    Json ev = Json::object()
-                  .set("chat_id", r.i64(i, 0))
-                  .set("user_id", r.str(i, 1))
-                  .set("last_delivered_seq", r.i64(i, 2));
-    publish_after_commit(d.redis, chat_channel(r.i64(i, 0)), bus_message("message_delivered", ev));
+    Json& list = by_chat[r.i64(i, 0)];
+    if (!list) list = Json::array();
+    list.append(Json::object().set("user_id", r.str(i, 1)).set("last_delivered_seq", r.i64(i, 2)));
+  }
+  for (const auto& [chat_id, list] : by_chat) {
+    Json ev = Json::object().set("chat_id", chat_id).set("deliveries", list);
+    publish_after_commit(d.redis, chat_channel(chat_id), bus_message("message_delivered", ev));
   }
 }
 

@@ -53,7 +53,8 @@ Json search_messages(Deps& d, const std::string& user_id, const std::string& que
                      std::optional<int64_t> chat_id, int64_t limit);
 
 // Delivery pointers moved by the realtime daemons (batched): for each i, user_ids[i] has
-// received chat_ids[i] up to seqs[i]. Publishes message_delivered for pointers that moved.
+// received chat_ids[i] up to seqs[i]. Publishes one message_delivered per chat
+// {chat_id, deliveries: [{user_id, last_delivered_seq}]} for the pointers that moved.
 void record_deliveries(Deps& d, const std::vector<int64_t>& chat_ids,
                        const std::vector<std::string>& user_ids, const std::vector<int64_t>& seqs);
 

@@ -1,5 +1,7 @@
 #include "hiredis_uv.hpp"
 
+#include <sys/ioctl.h>
+
 #include <new>
 
 namespace nt::rt {
@@ -16,7 +18,13 @@ void on_poll(uv_poll_t* handle, int status, int events) {
   // An error (refused connect, reset) is readiness too: hiredis reads SO_ERROR and fails the
   // context, which runs its connect/disconnect callbacks.
   if (status < 0) events = p->events;
-  if (p->ctx != nullptr && (events & UV_READABLE)) redisAsyncHandleRead(p->ctx);
+  // hiredis reads at most 16 KiB per call; under a burst of pub/sub messages keep reading what
+  // the socket already holds (bounded) so the bus is not drained one small piece per loop pass.
+  for (int i = 0; i < 16 && p->ctx != nullptr && (events & UV_READABLE); ++i) {
+    redisAsyncHandleRead(p->ctx);
+    int pending = 0;
+    if (p->ctx == nullptr || ioctl(p->ctx->c.fd, FIONREAD, &pending) != 0 || pending <= 0) break;
+  }
   if (p->ctx != nullptr && (events & UV_WRITABLE)) redisAsyncHandleWrite(p->ctx);
 }
 

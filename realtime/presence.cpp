@@ -6,11 +6,11 @@
 namespace nt::rt {
 
 void Presence::connected(const std::string& user_id, uint64_t conn_id,
-                         std::function<void()> on_first) {
+                         std::function<void(bool)> done) {
   refresh({{user_id, conn_id}});
   bus_.command({"SET", key_user_status(user_id), status_of(user_id), "EX", std::to_string(ttl_s_)});
-  bus_.command({"ZCARD", key_presence(user_id)}, [on_first](redisReply* r) {
-    if (r && r->type == REDIS_REPLY_INTEGER && r->integer == 1 && on_first) on_first();
+  bus_.command({"ZCARD", key_presence(user_id)}, [done](redisReply* r) {
+    done(r && r->type == REDIS_REPLY_INTEGER && r->integer == 1);
   });
 }
 

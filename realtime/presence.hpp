@@ -21,8 +21,9 @@ class Presence {
   Presence(RedisBus& bus, std::string node_id, int64_t ttl_s)
       : bus_(bus), node_(std::move(node_id)), ttl_s_(ttl_s) {}
 
-  // `on_first` runs when this is the user's only live connection on any daemon (online).
-  void connected(const std::string& user_id, uint64_t conn_id, std::function<void()> on_first);
+  // Records the connection; `done(first)` runs once Redis has it (or could not: first=false),
+  // first = this is the user's only live connection on any daemon (they came online).
+  void connected(const std::string& user_id, uint64_t conn_id, std::function<void(bool)> done);
   // `on_last` runs when no live connection of the user is left anywhere (offline).
   void disconnected(const std::string& user_id, uint64_t conn_id, std::function<void()> on_last);
   // Re-asserts every live connection (called every ttl/3 seconds).

@@ -169,18 +169,22 @@ void Server::on_established(lws* wsi, void* user) {
   pending_.erase(it);
   Session* session = hub_.add(std::move(s));
   static_cast<Pss*>(user)->session = session;
-  hub_.send_event(session, ev::kConnected,
-                  Json::object()
-                      .set("user_id", session->user_id)
-                      .set("session_id", session->session_id)
-                      .set("heartbeat_seconds", cfg_.ws_ping_interval_seconds));
   // A logout between the handshake check and now would have been missed on the bus.
   check_revoked(session);
-  // Presence counts the connection at once (a make-before-break reconnect on another daemon
-  // never shows the user offline); announcing "online" needs the user's chats, which the
-  // first local connection loads.
+  // Presence counts the connection first, and `connected` goes out once Redis has it, so a
+  // make-before-break reconnect (even on another daemon) never shows the user offline.
+  // Announcing "online" needs the user's chats, which the first local connection loads.
   const std::string user_id = session->user_id;
-  presence_.connected(user_id, session->id, [this, user_id] {
+  const uint64_t sid = session->id;
+  presence_.connected(user_id, sid, [this, user_id, sid](bool first) {
+    if (Session* s = hub_.find(sid)) {
+      hub_.send_event(s, ev::kConnected,
+                      Json::object()
+                          .set("user_id", s->user_id)
+                          .set("session_id", s->session_id)
+                          .set("heartbeat_seconds", cfg_.ws_ping_interval_seconds));
+    }
+    if (!first) return;
     if (router_.knows_user(user_id)) {
       broadcast_status(user_id, "online", router_.chats_of(user_id));
     } else {
@@ -229,16 +233,18 @@ void Server::check_revoked(Session* s) {
   });
 }
 
-int Server::on_receive(lws* wsi, Session* s, const void* in, size_t len) {
+int Server::on_receive(lws*, Session* s, const void* in, size_t len) {
+  // Closing: what the client still sends is dropped while the close handshake completes.
+  if (s->close_code != 0) return 0;
   // lws does not cap messages: fragments (and pieces of one large frame) are reassembled here,
   // bounded (RELIABILITY F4/F5).
   if (s->rx.size() + len > static_cast<size_t>(cfg_.ws_max_message_bytes)) {
-    lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
-                     reinterpret_cast<unsigned char*>(const_cast<char*>("message too big")), 15);
-    return -1;
+    s->rx.clear();
+    hub_.close(s, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too big");
+    return 0;
   }
   s->rx.append(static_cast<const char*>(in), len);
-  if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) > 0) return 0;
+  if (!lws_is_final_fragment(s->wsi) || lws_remaining_packet_payload(s->wsi) > 0) return 0;
   // Rate limit per complete message (F12); a flood of fragments is bounded by the size cap.
   const int64_t now = now_ms();
   if (now - s->window_start_ms >= 10000) {
@@ -246,13 +252,13 @@ int Server::on_receive(lws* wsi, Session* s, const void* in, size_t len) {
     s->window_frames = 0;
   }
   if (++s->window_frames > cfg_.ws_rate_per_10s) {
-    lws_close_reason(wsi, static_cast<lws_close_status>(close_code::kRateLimited),
-                     reinterpret_cast<unsigned char*>(const_cast<char*>("rate limited")), 12);
-    return -1;
+    s->rx.clear();
+    hub_.close(s, close_code::kRateLimited, "rate limited");
+    return 0;
   }
   std::string msg;
   msg.swap(s->rx);
-  if (lws_frame_is_binary(wsi)) {
+  if (lws_frame_is_binary(s->wsi)) {
     Json data = Json::object().set("code", "bad_request").set(
         "detail", tr(error_info(Err::kBadRequest).i18n_key, s->language));
     hub_.send_event(s, ev::kError, data);

@@ -3,7 +3,7 @@ being added to a group create a notification that the notifications API lists an
 that arrives over the WebSocket; reading one or all of them; nothing for non-members."""
 from conftest import (RFC3339_MS, api, assert_envelope, assert_error, create_group,
                       create_private, field_codes, register, send_message, wait_user_routed,
-                      ws_close_quietly, ws_event, ws_open)
+                      ws_event, ws_open)
 
 
 def notifications(user, **params):

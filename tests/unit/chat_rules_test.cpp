@@ -240,7 +240,7 @@ TEST(ChatLimits, AsDocumented) {
   EXPECT_EQ(kMaxGroupMembers, 1000u);
   EXPECT_EQ(kMaxParticipantsPerRequest, 100u);
   EXPECT_EQ(kMaxClientMsgIdChars, 64u);
-  EXPECT_EQ(kMaxSyncMessagesPerChat, 500);
+  EXPECT_EQ(kMaxSyncMessagesPerChat, 100);
   EXPECT_EQ(kMaxSyncChats, 200u);
 }
 
