@@ -166,4 +166,16 @@ std::string latency_summary_ms(const LatencyHistogram& h) {
   return buf;
 }
 
+int run_main(const char* name, const char* usage, int (*run)(int, char**), int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "%s: %s\n%s", name, e.what(), usage);
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", name, e.what());
+    return 1;
+  }
+}
+
 }  // namespace nt::bench

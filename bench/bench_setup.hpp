@@ -72,4 +72,8 @@ std::vector<std::string> fetch_tickets(const BenchTarget& t, const std::vector<s
 // "p50_ms=… p90_ms=… p99_ms=… max_ms=…" of a histogram of nanoseconds.
 std::string latency_summary_ms(const LatencyHistogram& h);
 
+// main() of a bench program: runs `run`, turning a UsageError into exit status 2 with the
+// usage text and any other failure into status 1, both reported under `name`.
+int run_main(const char* name, const char* usage, int (*run)(int, char**), int argc, char** argv);
+
 }  // namespace nt::bench

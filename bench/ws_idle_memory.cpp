@@ -201,13 +201,5 @@ int run(int argc, char** argv) {
 }  // namespace nt::bench
 
 int main(int argc, char** argv) {
-  try {
-    return nt::bench::run(argc, argv);
-  } catch (const nt::bench::UsageError& e) {
-    std::fprintf(stderr, "ws_idle_memory: %s\n%s", e.what(), nt::bench::kUsage);
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "ws_idle_memory: %s\n", e.what());
-    return 1;
-  }
+  return nt::bench::run_main("ws_idle_memory", nt::bench::kUsage, nt::bench::run, argc, argv);
 }
