@@ -142,12 +142,6 @@ std::vector<std::string> read_user_ids(FieldReader& f, const Json& body, const c
   return out;
 }
 
-int default_language_index(const Config& cfg) {
-  const auto& langs = catalogue_languages();
-  const auto it = std::find(langs.begin(), langs.end(), cfg.default_language);
-  return it == langs.end() ? 1 : static_cast<int>(it - langs.begin()) + 1;
-}
-
 // In-app "added to a group" notifications in each recipient's language, then the events.
 void notify_added(Deps& d, int64_t chat_id, const std::string& group_name,
                   const std::vector<std::string>& user_ids) {
@@ -157,7 +151,7 @@ void notify_added(Deps& d, int64_t chat_id, const std::string& group_name,
     titles.push_back(tr_args("notify.group_invite_title", lang, {{"name", group_name}}));
   }
   PgResult n = d.pg.exec(kInvites, {pg_text_array(user_ids), pg_text_array(titles), group_name,
-                                    pg_int(default_language_index(d.cfg)), pg_int(chat_id)});
+                                    pg_int(language_position(d.cfg.default_language)), pg_int(chat_id)});
   for (int i = 0; i < n.rows(); ++i) {
     Json data = Json::object()
                     .set("id", n.i64(i, 0))

@@ -53,6 +53,11 @@ const std::vector<std::string>& catalogue_languages() {
 
 bool is_language(std::string_view code) { return lang_index(code) >= 0; }
 
+int language_position(const std::string& code) {
+  const int i = lang_index(code);
+  return i < 0 ? 1 : i + 1;
+}
+
 bool has_translation(std::string_view key, std::string_view lang) {
   const auto it = index().find(key);
   const int li = lang_index(lang);

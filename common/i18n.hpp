@@ -21,6 +21,10 @@ std::string tr(std::string_view key, std::string_view lang);
 std::string tr_args(std::string_view key, std::string_view lang,
                     const std::vector<std::pair<std::string, std::string>>& args);
 
+// 1-based position of `code` in catalogue_languages() (1 when unknown): SQL statements pick
+// a recipient's text from an array of the five translations with it.
+int language_position(const std::string& code);
+
 // Every key in the catalogue (for GET /language/test and catalogue completeness tests).
 std::vector<std::string> catalogue_keys();
 

@@ -169,12 +169,6 @@ Json load_message(Pg& pg, int64_t id, const MessageViewer& viewer) {
   return message_json(r, 0, viewer);
 }
 
-int default_language_index(const Config& cfg) {
-  const auto& langs = catalogue_languages();
-  const auto it = std::find(langs.begin(), langs.end(), cfg.default_language);
-  return it == langs.end() ? 1 : static_cast<int>(it - langs.begin()) + 1;
-}
-
 // The meta of a message the caller may see (404 otherwise): chat, seq, sender, deleted.
 struct MessageMeta {
   int64_t chat_id;
@@ -248,7 +242,7 @@ SendOutcome send_message(Deps& d, const std::string& sender_id, int64_t chat_id,
       const std::string preview = utf8_prefix(*in.content, 200);
       PgResult n = d.pg.exec(kMentions, {pg_int(chat_id), sender_id, pg_text_array(mentions),
                                          pg_text_array(titles), preview,
-                                         pg_int(default_language_index(d.cfg)), pg_int(id)});
+                                         pg_int(language_position(d.cfg.default_language)), pg_int(id)});
       for (int i = 0; i < n.rows(); ++i) {
         mention_events.append(Json::object()
                                   .set("user_id", n.str(i, 1))

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "ctx.hpp"
+#include "error_json.hpp"
 #include "errors.hpp"
 #include "i18n.hpp"
 #include "log.hpp"
@@ -135,16 +136,7 @@ Response error_response(const ApiError& e, const std::string& lang, const std::s
   Json body = Json::object();
   body.set("detail", text).set("message", text).set("code", info.code).set("request_id",
                                                                             request_id);
-  if (!e.fields().empty()) {
-    Json errors = Json::array();
-    for (const FieldError& f : e.fields()) {
-      errors.append(Json::object()
-                        .set("field", f.field)
-                        .set("code", f.code)
-                        .set("message", tr_args("field." + f.code, lang, f.args)));
-    }
-    body.set("errors", errors);
-  }
+  if (Json errors = field_errors_json(e, lang)) body.set("errors", errors);
   Response r = json_response(info.status, body);
   if (info.status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
   if (e.retry_after > 0) r.headers.emplace_back("Retry-After", std::to_string(e.retry_after));

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "chat_service.hpp"
+#include "error_json.hpp"
 #include "errors.hpp"
 #include "events.hpp"
 #include "i18n.hpp"
@@ -29,16 +30,7 @@ Json error_data(const Json& id, const ApiError& e, const std::string& lang) {
   Json data = Json::object();
   if (id) data.set("id", id);
   data.set("code", info.code).set("detail", tr(info.i18n_key, lang)).set("status", info.status);
-  if (!e.fields().empty()) {
-    Json errors = Json::array();
-    for (const FieldError& f : e.fields()) {
-      errors.append(Json::object()
-                        .set("field", f.field)
-                        .set("code", f.code)
-                        .set("message", tr_args("field." + f.code, lang, f.args)));
-    }
-    data.set("errors", errors);
-  }
+  if (Json errors = field_errors_json(e, lang)) data.set("errors", errors);
   return data;
 }
 
