@@ -18,6 +18,7 @@ string part(const string& headers, const string& data) {
 }
 string close() { return "--" + kB + "--\r\n"; }
 
+// Parts are views into `body`: callers keep the body alive while they look at the parts.
 std::vector<MultipartPart> parse_ok(const string& body) {
   std::vector<MultipartPart> parts;
   EXPECT_EQ(parse_multipart(body, kB, {}, &parts), MultipartError::kNone);
@@ -57,7 +58,8 @@ TEST(Multipart, FileAndFieldWithBinaryData) {
 TEST(Multipart, BoundaryTextInsideContentIsData) {
   // The boundary only delimits after CRLF; in the middle of a line it is content.
   const string data = "before --" + kB + " after";
-  const auto parts = parse_ok(part("Content-Disposition: form-data; name=\"f\"", data) + close());
+  const string body = part("Content-Disposition: form-data; name=\"f\"", data) + close();
+  const auto parts = parse_ok(body);
   ASSERT_EQ(parts.size(), 1u);
   EXPECT_EQ(parts[0].data, data);
 }
@@ -70,9 +72,10 @@ TEST(Multipart, HostileFilenamesAreReturnedVerbatimAsMetadata) {
       if (c == '"' || c == '\\') quoted += '\\';
       quoted += c;
     }
-    const auto parts = parse_ok(
+    const string body =
         part("Content-Disposition: form-data; name=\"file\"; filename=\"" + quoted + "\"", "x") +
-        close());
+        close();
+    const auto parts = parse_ok(body);
     ASSERT_EQ(parts.size(), 1u);
     EXPECT_EQ(parts[0].filename, name);
   }
@@ -133,8 +136,9 @@ TEST(Multipart, MalformedBodies) {
 
 TEST(Multipart, EmptyFormAndPreamble) {
   EXPECT_TRUE(parse_ok(close()).empty());
-  const auto parts =
-      parse_ok("preamble to ignore\r\n" + part("Content-Disposition: form-data; name=\"f\"", "") + close());
+  const string body =
+      "preamble to ignore\r\n" + part("Content-Disposition: form-data; name=\"f\"", "") + close();
+  const auto parts = parse_ok(body);
   ASSERT_EQ(parts.size(), 1u);
   EXPECT_EQ(parts[0].data, "");
 }
