@@ -1,4 +1,5 @@
 #include "account_rules.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -15,12 +16,6 @@ constexpr std::array<std::string_view, 24> kCommonPasswords = {
     "admin1234", "changeme1", "football1", "baseball1", "sunshine1", "princess1", "monkey123",
     "dragon123", "master123", "trustno1a"};
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 }  // namespace
 
 std::string check_username(std::string_view u) {
@@ -31,7 +26,7 @@ std::string check_username(std::string_view u) {
   return "";
 }
 
-std::string normalize_username(std::string_view u) { return lower(u); }
+std::string normalize_username(std::string_view u) { return ascii_lower(u); }
 
 std::string check_email(std::string_view e) {
   if (e.size() < 3 || e.size() > 255) return "invalid_email";
@@ -51,7 +46,7 @@ std::string check_email(std::string_view e) {
   return "";
 }
 
-std::string normalize_email(std::string_view e) { return lower(e); }
+std::string normalize_email(std::string_view e) { return ascii_lower(e); }
 
 std::string check_password(std::string_view p) {
   if (p.size() < kPasswordMinBytes) return "password_too_short";
@@ -61,7 +56,7 @@ std::string check_password(std::string_view p) {
   const bool low = std::any_of(p.begin(), p.end(), [](unsigned char c) { return std::islower(c); });
   const bool digit = std::any_of(p.begin(), p.end(), [](unsigned char c) { return std::isdigit(c); });
   if (!upper || !low || !digit) return "weak_password";
-  const std::string l = lower(p);
+  const std::string l = ascii_lower(p);
   if (std::find(kCommonPasswords.begin(), kCommonPasswords.end(), l) != kCommonPasswords.end()) {
     return "weak_password";
   }

@@ -1,4 +1,5 @@
 #include "chat_rules.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -44,8 +45,7 @@ std::vector<std::string> parse_mentions(std::string_view c, size_t max_mentions)
     while (j < c.size() && word(static_cast<unsigned char>(c[j]))) ++j;
     const size_t len = j - i - 1;
     if (len >= 3 && len <= 50) {
-      std::string name(c.substr(i + 1, len));
-      for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      std::string name = ascii_lower(c.substr(i + 1, len));
       if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
     }
     i = j - 1;

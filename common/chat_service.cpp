@@ -1,4 +1,5 @@
 #include "chat_service.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <set>
@@ -134,9 +135,7 @@ std::vector<std::string> read_user_ids(FieldReader& f, const Json& body, const c
       else out.push_back(*one);
     }
   }
-  for (auto& id : out) {
-    for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
+  for (auto& id : out) id = ascii_lower(id);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;

@@ -1,4 +1,5 @@
 #include "config.hpp"
+#include "text.hpp"
 
 #include "i18n.hpp"
 
@@ -88,12 +89,8 @@ const Setting kSettings[] = {
     {"LOG_LEVEL", "info", false, Kind::kString, 0, 0, field_of<&Config::log_level>},
 };
 
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  const auto e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
+// Settings and .env lines lose surrounding blanks and line ends.
+std::string trim(const std::string& s) { return std::string(nt::trim(s, " \t\r\n")); }
 
 bool parse_int(const std::string& text, int64_t& out) {
   if (text.empty()) return false;

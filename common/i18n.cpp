@@ -1,4 +1,5 @@
 #include "i18n.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -26,18 +27,6 @@ int lang_index(std::string_view lang) {
     if (langs[i] == lang) return static_cast<int>(i);
   }
   return -1;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 bool supported_has(const std::vector<std::string>& supported, const std::string& code) {
@@ -95,7 +84,7 @@ std::vector<std::string> catalogue_keys() {
 }
 
 std::string language_from_tag(std::string_view tag) {
-  const std::string t = lower(trim(tag));
+  const std::string t = ascii_lower(trim(tag));
   const std::string primary = t.substr(0, t.find_first_of("-_"));
   if (primary == "en") return "en";
   if (primary == "id" || primary == "in") return "id";

@@ -1,21 +1,10 @@
 #include "multipart.hpp"
+#include "text.hpp"
 
 #include <cctype>
 
 namespace nt {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // The value of parameter `name` in a header value like `form-data; name="file"; filename=x`.
 bool header_param(std::string_view value, std::string_view name, std::string* out) {
@@ -25,7 +14,7 @@ bool header_param(std::string_view value, std::string_view name, std::string* ou
     const size_t eq = rest.find('=');
     const size_t semi = rest.find(';');
     if (eq != std::string_view::npos && (semi == std::string_view::npos || eq < semi)) {
-      if (lower(trim(rest.substr(0, eq))) == name) {
+      if (ascii_lower(trim(rest.substr(0, eq))) == name) {
         std::string_view v = trim(rest.substr(eq + 1));
         std::string result;
         if (!v.empty() && v.front() == '"') {
@@ -56,10 +45,10 @@ bool parse_headers(std::string_view block, MultipartPart* part) {
     if (line.empty()) continue;
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos) return false;
-    const std::string key = lower(trim(line.substr(0, colon)));
+    const std::string key = ascii_lower(trim(line.substr(0, colon)));
     const std::string_view value = trim(line.substr(colon + 1));
     if (key == "content-disposition") {
-      if (lower(value.substr(0, value.find(';'))) != "form-data") return false;
+      if (ascii_lower(value.substr(0, value.find(';'))) != "form-data") return false;
       if (!header_param(value, "name", &part->name)) return false;
       part->has_filename = header_param(value, "filename", &part->filename);
       disposition = true;
@@ -73,7 +62,7 @@ bool parse_headers(std::string_view block, MultipartPart* part) {
 }  // namespace
 
 std::string multipart_boundary(std::string_view ct) {
-  const std::string type = lower(trim(ct.substr(0, ct.find(';'))));
+  const std::string type = ascii_lower(trim(ct.substr(0, ct.find(';'))));
   if (type != "multipart/form-data") return "";
   std::string b;
   if (!header_param(ct, "boundary", &b) || b.empty() || b.size() > 70) return "";

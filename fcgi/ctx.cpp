@@ -1,4 +1,5 @@
 #include "ctx.hpp"
+#include "text.hpp"
 
 #include <cctype>
 #include <cerrno>
@@ -12,10 +13,7 @@ namespace {
 constexpr int kMaxJsonDepth = 32;
 
 bool is_json_content_type(const std::string& ct) {
-  std::string base = ct.substr(0, ct.find(';'));
-  while (!base.empty() && base.back() == ' ') base.pop_back();
-  for (char& c : base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return base == "application/json";
+  return ascii_lower(trim(std::string_view(ct).substr(0, ct.find(';')))) == "application/json";
 }
 }  // namespace
 

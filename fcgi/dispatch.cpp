@@ -1,4 +1,5 @@
 #include "dispatch.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -14,14 +15,9 @@
 namespace nt {
 namespace {
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string host_without_port(const std::string& host) {
-  if (!host.empty() && host[0] == '[') return lower(host.substr(0, host.find(']') + 1));
-  return lower(host.substr(0, host.find(':')));
+  if (!host.empty() && host[0] == '[') return ascii_lower(host.substr(0, host.find(']') + 1));
+  return ascii_lower(host.substr(0, host.find(':')));
 }
 
 bool contains(const std::vector<std::string>& list, const std::string& v) {

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "errors.hpp"
+#include "text.hpp"
 #include "events.hpp"
 #include "handlers.hpp"
 #include "paging.hpp"
@@ -135,9 +136,8 @@ Response search_users(Ctx& ctx) {
   const Paging page = read_paging(ctx.req);
   const std::string pattern = escape_like(*q);
   // Usernames are stored lower-case; ASCII upper-case in the query still matches them.
-  std::string lower_pattern = pattern;
-  for (char& c : lower_pattern) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  PgResult r = ctx.pg.exec(kSearchUsers, {lower_pattern, pattern, pg_int(page.limit), pg_int(page.offset)});
+  PgResult r = ctx.pg.exec(kSearchUsers, {ascii_lower(pattern), pattern, pg_int(page.limit),
+                                          pg_int(page.offset)});
   const auto presence = presence_of(ctx, r);
   Json users = Json::array();
   for (int i = 0; i < r.rows(); ++i) users.append(public_user_json(r, i, presence[i]));
