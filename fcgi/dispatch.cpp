@@ -38,18 +38,6 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
   return out;
 }
 
-ApiError from_db_error(const DbError& e) {
-  const std::string& s = e.sqlstate();
-  if (s == "23505") return ApiError(Err::kConflict, e.what());
-  if (s == "40001" || s == "40P01" || s == "57014" || s == "55P03" || s == "53300") {
-    ApiError err(Err::kServiceUnavailable, e.what());
-    err.retry_after = 1;
-    return err;
-  }
-  if (s == "22P02" || s == "22003" || s == "22021") return ApiError(Err::kBadRequest, e.what());
-  return ApiError(Err::kInternal, e.what());
-}
-
 // CORS headers for an allowed Origin; nothing for others (the browser then refuses).
 void add_cors(const Config& cfg, const Request& req, Response& r) {
   if (req.origin.empty() || !contains(cfg.allowed_origins, req.origin)) return;
@@ -147,7 +135,9 @@ Response dispatch(const Config& cfg, Pg& pg, Redis& redis, Request& req) {
   Response r;
   try {
     r = run(cfg, pg, redis, req, &lang);
-  } catch (const ApiError& e) {
+  } catch (...) {
+    // The one catch site of the REST door.
+    const ApiError e = current_exception_as_api_error();
     if (error_info(e.err()).status >= 500) {
       log_error("%s %s -> %s: %s", req.method.c_str(), req.path.c_str(), e.what(),
                 e.log_detail().c_str());
@@ -156,24 +146,6 @@ Response dispatch(const Config& cfg, Pg& pg, Redis& redis, Request& req) {
                e.log_detail().c_str());
     }
     r = error_response(e, lang, req.request_id);
-  } catch (const DbUnavailable& e) {
-    log_error("%s %s: %s", req.method.c_str(), req.path.c_str(), e.what());
-    ApiError err(Err::kServiceUnavailable);
-    err.retry_after = 2;
-    r = error_response(err, lang, req.request_id);
-  } catch (const DbError& e) {
-    ApiError err = from_db_error(e);
-    log_error("%s %s: sqlstate %s: %s", req.method.c_str(), req.path.c_str(), e.sqlstate().c_str(),
-              e.what());
-    r = error_response(err, lang, req.request_id);
-  } catch (const RedisUnavailable& e) {
-    log_error("%s %s: %s", req.method.c_str(), req.path.c_str(), e.what());
-    ApiError err(Err::kServiceUnavailable);
-    err.retry_after = 2;
-    r = error_response(err, lang, req.request_id);
-  } catch (const std::exception& e) {
-    log_error("%s %s: unexpected: %s", req.method.c_str(), req.path.c_str(), e.what());
-    r = error_response(ApiError(Err::kInternal), lang, req.request_id);
   }
   add_cors(cfg, req, r);
   r.headers.emplace_back("Content-Language", lang);

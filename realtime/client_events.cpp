@@ -65,17 +65,11 @@ void run_job(Server& srv, Session* s, const Frame& f, Work work, Done done) {
     std::optional<ApiError> err;
     try {
       result = work(d);
-    } catch (const ApiError& e) {
-      err = e;
-    } catch (const DbUnavailable& e) {
-      log_error("ws job: %s", e.what());
-      err = ApiError(Err::kServiceUnavailable);
-    } catch (const RedisUnavailable& e) {
-      log_error("ws job: %s", e.what());
-      err = ApiError(Err::kServiceUnavailable);
-    } catch (const DbError& e) {
-      log_error("ws job: sqlstate %s: %s", e.sqlstate().c_str(), e.what());
-      err = ApiError(e.sqlstate() == "23505" ? Err::kConflict : Err::kInternal);
+    } catch (...) {
+      err = current_exception_as_api_error();
+      if (error_info(err->err()).status >= 500) {
+        log_error("ws job: %s: %s", err->what(), err->log_detail().c_str());
+      }
     }
     srv.workers().post([&srv, sid, id, result, err, done] {
       Session* s = srv.hub().find(sid);
