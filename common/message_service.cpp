@@ -44,8 +44,10 @@ const Sql kMentions{
     "WHERE cp.chat_id = $1 AND cp.left_at IS NULL AND u.id <> $2 AND u.username = ANY($3::text[]) "
     "RETURNING id, user_id, title, body, " NT_SQL_EPOCH_MS("created_at")};
 const Sql kById{"msg_by_id", "SELECT " NT_MESSAGE_COLUMNS " FROM " NT_MESSAGE_FROM " WHERE m.id = $1"};
+// The viewer's read/delivery picture of a chat, and (first column) whether they are in it.
 const Sql kPointers{"msg_pointers",
-                    "SELECT coalesce(min(last_read_seq) FILTER (WHERE user_id <> $2), 0), "
+                    "SELECT coalesce(bool_or(user_id = $2), false), "
+                    "coalesce(min(last_read_seq) FILTER (WHERE user_id <> $2), 0), "
                     "coalesce(min(last_delivered_seq) FILTER (WHERE user_id <> $2), 0), "
                     "coalesce(max(last_read_seq) FILTER (WHERE user_id = $2), 0) "
                     "FROM chat_participants WHERE chat_id = $1 AND left_at IS NULL"};
@@ -158,9 +160,12 @@ SendInput read_send_input(const Json& body) {
   return in;
 }
 
-MessageViewer viewer_for(Pg& pg, int64_t chat_id, const std::string& user_id) {
+// The viewer of a chat the caller is in; 404 (as for a missing chat) when they are not.
+// One query: membership and pointers come from the same rows.
+MessageViewer member_viewer(Pg& pg, int64_t chat_id, const std::string& user_id) {
   PgResult r = pg.exec(kPointers, {pg_int(chat_id), user_id});
-  return {user_id, r.i64(0, 0), r.i64(0, 1), r.i64(0, 2)};
+  if (!r.boolean(0, 0)) throw ApiError(Err::kNotFound);
+  return {user_id, r.i64(0, 1), r.i64(0, 2), r.i64(0, 3)};
 }
 
 Json load_message(Pg& pg, int64_t id, const MessageViewer& viewer) {
@@ -209,7 +214,8 @@ SendOutcome send_message(Deps& d, const std::string& sender_id, int64_t chat_id,
     PgResult r = d.pg.exec(kByClientId, {sender_id, *in.client_msg_id});
     if (r.empty()) return std::nullopt;
     if (r.i64(0, 1) != chat_id) throw ApiError(Err::kConflict, "client_msg_id used in another chat");
-    return SendOutcome{load_message(d.pg, r.i64(0, 0), viewer_for(d.pg, chat_id, sender_id)), false};
+    const MessageViewer v = member_viewer(d.pg, chat_id, sender_id);
+    return SendOutcome{load_message(d.pg, r.i64(0, 0), v), false};
   };
   if (auto again = existing()) return *again;
 
@@ -285,8 +291,7 @@ SendOutcome send_message(Deps& d, const std::string& sender_id, int64_t chat_id,
 
 HistoryPage message_history(Deps& d, const std::string& user_id, int64_t chat_id, int64_t limit,
                             std::optional<int64_t> before_id, std::optional<int64_t> after_id) {
-  require_membership(d.pg, chat_id, user_id);
-  const MessageViewer v = viewer_for(d.pg, chat_id, user_id);
+  const MessageViewer v = member_viewer(d.pg, chat_id, user_id);
   const auto cursor_seq = [&](int64_t id, const char* field) {
     PgResult c = d.pg.exec(kCursorSeq, {pg_int(id), pg_int(chat_id)});
     if (c.empty()) throw_field_error(field, "invalid_reference");
@@ -305,8 +310,7 @@ HistoryPage message_history(Deps& d, const std::string& user_id, int64_t chat_id
 
 HistoryPage messages_after_seq(Deps& d, const std::string& user_id, int64_t chat_id,
                                int64_t after_seq, int64_t limit) {
-  require_membership(d.pg, chat_id, user_id);
-  const MessageViewer v = viewer_for(d.pg, chat_id, user_id);
+  const MessageViewer v = member_viewer(d.pg, chat_id, user_id);
   return page_from(d.pg.exec(kAfter, {pg_int(chat_id), pg_int(after_seq)}), v,
                    std::min<int64_t>(limit, 100), false);
 }
@@ -345,7 +349,7 @@ Json edit_message(Deps& d, const std::string& user_id, int64_t message_id, const
   const MessageMeta m = require_visible_message(d.pg, user_id, message_id);
   if (!can_edit_message(m.sender_id == user_id, m.is_deleted)) throw ApiError(Err::kForbidden);
   d.pg.exec(kEdit, {pg_int(message_id), *content, search_document(*content)});
-  Json message = load_message(d.pg, message_id, viewer_for(d.pg, m.chat_id, user_id));
+  Json message = load_message(d.pg, message_id, member_viewer(d.pg, m.chat_id, user_id));
   publish_after_commit(d.redis, chat_channel(m.chat_id), bus_message("message_updated", message));
   return message;
 }
@@ -354,7 +358,7 @@ Json delete_message(Deps& d, const std::string& user_id, int64_t message_id) {
   const MessageMeta m = require_visible_message(d.pg, user_id, message_id);
   if (!can_delete_message(m.membership, m.sender_id == user_id)) throw ApiError(Err::kForbidden);
   const bool changed = d.pg.exec(kDelete, {pg_int(message_id)}).affected() > 0;
-  Json message = load_message(d.pg, message_id, viewer_for(d.pg, m.chat_id, user_id));
+  Json message = load_message(d.pg, message_id, member_viewer(d.pg, m.chat_id, user_id));
   if (changed) {
     // The event carries the resource (the tombstone), plus who deleted it.
     Json ev = message.deep_copy();
