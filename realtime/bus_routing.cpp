@@ -59,18 +59,14 @@ void Server::on_chat_event(int64_t chat_id, const std::string& t, const Json& da
   std::vector<std::string> members = router_.local_members(chat_id);
   if (t == "typing_indicator") {
     const std::string typist = str_of(data, "user_id");
-    std::unordered_map<std::string, std::string> by_language;
+    std::vector<Session*> joined;
     for (const auto& m : members) {
       if (m == typist) continue;
       for (Session* s : hub_.sessions_of(m)) {
-        if (!s->joined.count(chat_id)) continue;
-        auto it = by_language.find(s->language);
-        if (it == by_language.end()) {
-          it = by_language.emplace(s->language, client_envelope(t, data, s->language)).first;
-        }
-        hub_.send_text(s, it->second);
+        if (s->joined.count(chat_id)) joined.push_back(s);
       }
     }
+    hub_.send_to_sessions(joined, t.c_str(), data);
     return;
   }
   if (t == "participant_added") {

@@ -57,18 +57,25 @@ void Hub::send_to_user(const std::string& user_id, const char* type, const Json&
   for (Session* s : sessions_of(user_id)) send_event(s, type, data);
 }
 
+void Hub::send_to_sessions(const std::vector<Session*>& sessions, const char* type,
+                           const Json& data) {
+  std::unordered_map<std::string, std::string> by_language;
+  for (Session* s : sessions) {
+    auto it = by_language.find(s->language);
+    if (it == by_language.end()) {
+      it = by_language.emplace(s->language, client_envelope(type, data, s->language)).first;
+    }
+    send_text(s, it->second);
+  }
+}
+
 void Hub::send_to_users(const std::vector<std::string>& user_ids, const char* type,
                         const Json& data) {
-  std::unordered_map<std::string, std::string> by_language;
+  std::vector<Session*> sessions;
   for (const auto& u : user_ids) {
-    for (Session* s : sessions_of(u)) {
-      auto it = by_language.find(s->language);
-      if (it == by_language.end()) {
-        it = by_language.emplace(s->language, client_envelope(type, data, s->language)).first;
-      }
-      send_text(s, it->second);
-    }
+    for (Session* s : sessions_of(u)) sessions.push_back(s);
   }
+  send_to_sessions(sessions, type, data);
 }
 
 Session* Hub::find(uint64_t id) const {

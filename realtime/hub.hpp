@@ -48,7 +48,9 @@ class Hub {
   // Closes once queued frames are out (or at once for 4009).
   void close(Session* s, int code, const std::string& reason);
 
-  // Sends one event to every connection of these users, serializing it once per language.
+  // Sends one event to these connections, serializing it once per language.
+  void send_to_sessions(const std::vector<Session*>& sessions, const char* type, const Json& data);
+  // Same, to every connection of these users.
   void send_to_users(const std::vector<std::string>& user_ids, const char* type, const Json& data);
 
   // The session with this id, or null when it has closed meanwhile.
