@@ -306,6 +306,21 @@ def ws_wait_for(ws, predicate, timeout=5.0):
             return got
 
 
+def send_fragments_past_limit(ws, first, chunk, limit=65536):
+    """A text frame without FIN, then continuation frames without FIN until the message is
+    just past `limit` bytes. Stops there: bytes sent after the server has closed would make
+    the peer's TCP stack answer with a reset that can swallow the close frame."""
+    total = len(first)
+    try:
+        ws.send_frame(websocket.ABNF.create_frame(first, websocket.ABNF.OPCODE_TEXT, fin=0))
+        while total <= limit:
+            ws.send_frame(websocket.ABNF.create_frame(chunk, websocket.ABNF.OPCODE_CONT, fin=0))
+            total += len(chunk)
+    except (websocket.WebSocketConnectionClosedException, BrokenPipeError, ConnectionResetError):
+        pass
+    return total
+
+
 def ws_wait_close(ws, timeout=5.0):
     """Skips text frames until the connection closes; returns the close tuple, ("eof", ...)
     or ("timeout", None)."""

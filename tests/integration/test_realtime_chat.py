@@ -18,7 +18,7 @@ from conftest import (RFC3339_MS, about_chat, all_messages, api, assert_envelope
                       create_private, history, login_ok, redis_commands, register,
                       send_message, wait_chat_routed, wait_until, wait_user_routed, ws_ack,
                       ws_close_quietly, ws_event, ws_next, ws_open, ws_open_ticket_raw,
-                      ws_request, ws_send_json, ws_wait_close)
+                      ws_request, ws_send_json, ws_wait_close, send_fragments_past_limit)
 
 MISSING_CHAT = 9_000_000_000_000
 
@@ -624,14 +624,7 @@ def test_f5_send_message_in_fragments_past_64kib_closes_1009(sockets):
     chat = create_private(a, b)
     ws = connect(sockets, a, 2)
     head = ('{"type":"send_message","data":{"chat_id":%d,"content":"' % chat["id"]).encode()
-    total = len(head)
-    try:
-        ws.send_frame(websocket.ABNF.create_frame(head, websocket.ABNF.OPCODE_TEXT, fin=0))
-        while total <= 65536:
-            ws.send_frame(websocket.ABNF.create_frame(b"y" * 8192, websocket.ABNF.OPCODE_CONT, fin=0))
-            total += 8192
-    except (websocket.WebSocketConnectionClosedException, BrokenPipeError, ConnectionResetError):
-        pass
+    assert send_fragments_past_limit(ws, head, b"y" * 8192) > 65536
     got = ws_wait_close(ws, 5)
     assert got[0] == "close" and got[1] == 1009, got
     assert all_messages(b, chat["id"]) == []

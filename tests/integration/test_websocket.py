@@ -8,7 +8,7 @@ import pytest
 import requests
 import websocket
 
-from conftest import (BASE_URL, RFC3339_MS, api, assert_envelope, claims_like, forge_jwt, jwt_parts, log_path, register, wait_until,
+from conftest import (BASE_URL, RFC3339_MS, api, assert_envelope, claims_like, forge_jwt, jwt_parts, log_path, register, send_fragments_past_limit, wait_until,
                       ws_close_quietly, ws_handshake, ws_next, ws_open, ws_send_json,
                       ws_url, ws_wait_close, ws_wait_type, ws_ticket)
 
@@ -263,21 +263,6 @@ def test_f4_message_of_exactly_64kib_is_accepted(sockets):
     ws.send(msg)
     got = ws_next(ws, 5)
     assert got[0] == "text" and got[1]["data"] == {"id": "big"}, got
-
-
-def send_fragments_past_limit(ws, first, chunk, limit=65536):
-    """A text frame without FIN, then continuation frames without FIN until the message is
-    just past `limit` bytes. Stops there: bytes sent after the server has closed would make
-    the peer's TCP stack answer with a reset that can swallow the close frame."""
-    total = len(first)
-    try:
-        ws.send_frame(websocket.ABNF.create_frame(first, websocket.ABNF.OPCODE_TEXT, fin=0))
-        while total <= limit:
-            ws.send_frame(websocket.ABNF.create_frame(chunk, websocket.ABNF.OPCODE_CONT, fin=0))
-            total += len(chunk)
-    except (websocket.WebSocketConnectionClosedException, BrokenPipeError, ConnectionResetError):
-        pass
-    return total
 
 
 def test_f5_continuation_fragments_past_64kib_close_1009(sockets):
