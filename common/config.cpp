@@ -87,6 +87,42 @@ const Setting kSettings[] = {
      field_of<&Config::presence_ttl_seconds>},
     {"REALTIME_WORKERS", "4", false, Kind::kInt, 1, 64, field_of<&Config::realtime_workers>},
     {"LOG_LEVEL", "info", false, Kind::kString, 0, 0, field_of<&Config::log_level>},
+    {"STORAGE_BACKEND", "local", false, Kind::kString, 0, 0, field_of<&Config::storage_backend>},
+    {"STORAGE_DIR", "./var/storage", false, Kind::kString, 0, 0, field_of<&Config::storage_dir>},
+    {"ALLOWED_FILE_EXTENSIONS",
+     "jpg,jpeg,png,gif,webp,mp4,mov,m4a,mp3,wav,ogg,pdf,doc,docx,xls,xlsx,ppt,pptx,zip", false,
+     Kind::kList, 0, 0, field_of<&Config::allowed_file_extensions>},
+    {"THUMBNAIL_SIZE", "300", false, Kind::kInt, 16, 2048, field_of<&Config::thumbnail_size>},
+    {"AVATAR_SIZE", "1024", false, Kind::kInt, 64, 4096, field_of<&Config::avatar_size>},
+    {"USER_STORAGE_QUOTA_BYTES", "1073741824", false, Kind::kInt, 0, kBig,
+     field_of<&Config::user_storage_quota_bytes>},
+    {"THUMBNAILER_PATH", "", false, Kind::kString, 0, 0, field_of<&Config::thumbnailer_path>},
+    {"THUMBNAIL_TIMEOUT_MS", "2000", false, Kind::kInt, 100, 60000,
+     field_of<&Config::thumbnail_timeout_ms>},
+    {"THUMBNAIL_MEMORY_MB", "512", false, Kind::kInt, 64, 8192,
+     field_of<&Config::thumbnail_memory_mb>},
+    {"TEMP_FILE_TTL_HOURS", "24", false, Kind::kInt, 1, 8760,
+     field_of<&Config::temp_file_ttl_hours>},
+    {"STORAGE_GC_INTERVAL_SECONDS", "60", false, Kind::kInt, 1, 86400,
+     field_of<&Config::storage_gc_interval_seconds>},
+    {"UPLOAD_INTENT_GRACE_SECONDS", "600", false, Kind::kInt, 1, 86400,
+     field_of<&Config::upload_intent_grace_seconds>},
+    {"AWS_ACCESS_KEY_ID", "", false, Kind::kString, 0, 0, field_of<&Config::aws_access_key_id>},
+    {"AWS_SECRET_ACCESS_KEY", "", false, Kind::kString, 0, 0,
+     field_of<&Config::aws_secret_access_key>},
+    {"AWS_SESSION_TOKEN", "", false, Kind::kString, 0, 0, field_of<&Config::aws_session_token>},
+    {"AWS_S3_BUCKET", "", false, Kind::kString, 0, 0, field_of<&Config::aws_s3_bucket>},
+    {"AWS_REGION", "us-east-1", false, Kind::kString, 0, 0, field_of<&Config::aws_region>},
+    {"S3_ENDPOINT", "", false, Kind::kString, 0, 0, field_of<&Config::s3_endpoint>},
+    {"S3_PRESIGN_SECONDS", "900", false, Kind::kInt, 1, 900, field_of<&Config::s3_presign_seconds>},
+    {"HTTP_CLIENT_TIMEOUT_MS", "5000", false, Kind::kInt, 100, 120000,
+     field_of<&Config::http_client_timeout_ms>},
+    {"GIPHY_API_KEY", "", false, Kind::kString, 0, 0, field_of<&Config::giphy_api_key>},
+    {"GIPHY_BASE_URL", "https://api.giphy.com", false, Kind::kString, 0, 0,
+     field_of<&Config::giphy_base_url>},
+    {"GIPHY_RATING", "pg-13", false, Kind::kString, 0, 0, field_of<&Config::giphy_rating>},
+    {"GIF_CACHE_SECONDS", "300", false, Kind::kInt, 0, 86400, field_of<&Config::gif_cache_seconds>},
+    {"TENOR_API_KEY", "", false, Kind::kString, 0, 0, field_of<&Config::tenor_api_key>},
 };
 
 // Settings and .env lines lose surrounding blanks and line ends.
@@ -182,6 +218,22 @@ Config config_from_map(const std::map<std::string, std::string>& vars) {
   if (c.jwt_algorithm != "HS256") malformed.push_back("JWT_ALGORITHM (only HS256 is supported)");
   if (!c.jwt_secret_key.empty() && c.jwt_secret_key.size() < 32) {
     malformed.push_back("JWT_SECRET_KEY (at least 32 bytes: RFC 7518 needs 256 bits for HS256)");
+  }
+  if (c.storage_backend == "s3") {
+    for (const auto* s : {&c.aws_s3_bucket, &c.aws_access_key_id, &c.aws_secret_access_key}) {
+      if (s->empty()) {
+        missing.push_back(s == &c.aws_s3_bucket       ? "AWS_S3_BUCKET"
+                          : s == &c.aws_access_key_id ? "AWS_ACCESS_KEY_ID"
+                                                      : "AWS_SECRET_ACCESS_KEY");
+      }
+    }
+  } else if (c.storage_backend != "local") {
+    malformed.push_back("STORAGE_BACKEND (local or s3)");
+  }
+  for (auto& e : c.allowed_file_extensions) e = ascii_lower(e);
+  if (c.giphy_rating != "g" && c.giphy_rating != "pg" && c.giphy_rating != "pg-13" &&
+      c.giphy_rating != "r") {
+    malformed.push_back("GIPHY_RATING (g, pg, pg-13 or r)");
   }
   std::string msg;
   if (!missing.empty()) {

@@ -60,6 +60,35 @@ struct Config {
   int64_t realtime_workers = 4;
   // Logging.
   std::string log_level;
+  // Files and media (DESIGN.md §4.4).
+  std::string storage_backend;  // "local" or "s3"
+  std::string storage_dir;      // local backend root
+  std::vector<std::string> allowed_file_extensions;  // lower-case, without dots
+  int64_t thumbnail_size = 300;
+  int64_t avatar_size = 1024;
+  int64_t user_storage_quota_bytes = 1073741824;
+  std::string thumbnailer_path;  // "" = nerutalk-thumbnailer beside the running program
+  int64_t thumbnail_timeout_ms = 2000;
+  int64_t thumbnail_memory_mb = 512;
+  int64_t temp_file_ttl_hours = 24;
+  int64_t storage_gc_interval_seconds = 60;
+  int64_t upload_intent_grace_seconds = 600;
+  // S3 and S3-compatible object storage.
+  std::string aws_access_key_id;
+  std::string aws_secret_access_key;
+  std::string aws_session_token;
+  std::string aws_s3_bucket;
+  std::string aws_region;
+  std::string s3_endpoint;  // "" = https://{bucket}.s3.{region}.amazonaws.com
+  int64_t s3_presign_seconds = 900;
+  // Outgoing HTTP (S3, GIPHY, FCM).
+  int64_t http_client_timeout_ms = 5000;
+  // GIFs (GIPHY).
+  std::string giphy_api_key;
+  std::string giphy_base_url;
+  std::string giphy_rating;
+  int64_t gif_cache_seconds = 300;
+  std::string tenor_api_key;  // read but unused: Tenor's API was shut down on 2026-06-30
 };
 
 // Reads `dotenv_path` (if it exists) and the environment into a Config. Throws ConfigError

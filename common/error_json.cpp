@@ -1,4 +1,5 @@
 #include "error_json.hpp"
+#include "storage.hpp"
 
 #include "i18n.hpp"
 #include "pg.hpp"
@@ -36,6 +37,10 @@ ApiError current_exception_as_api_error() {
     return unavailable(e.what(), 2);
   } catch (const RedisUnavailable& e) {
     return unavailable(e.what(), 2);
+  } catch (const StorageError& e) {
+    ApiError out(Err::kStorageUnavailable, std::string("storage: ") + e.what());
+    out.retry_after = 2;
+    return out;
   } catch (const DbError& e) {
     return from_db_error(e);
   } catch (const std::exception& e) {

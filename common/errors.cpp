@@ -27,6 +27,13 @@ const ErrorInfo kErrors[] = {
     {Err::kUntrustedHost, 400, "untrusted_host", "error.untrusted_host"},
     {Err::kOriginNotAllowed, 403, "origin_not_allowed", "error.origin_not_allowed"},
     {Err::kServiceUnavailable, 503, "service_unavailable", "error.service_unavailable"},
+    {Err::kInvalidImage, 400, "invalid_image", "error.invalid_image"},
+    {Err::kFileTypeNotAllowed, 415, "file_type_not_allowed", "error.file_type_not_allowed"},
+    {Err::kStorageQuotaExceeded, 413, "storage_quota_exceeded", "error.storage_quota_exceeded"},
+    {Err::kStorageUnavailable, 503, "storage_unavailable", "error.storage_unavailable"},
+    {Err::kGifProviderNotConfigured, 503, "gif_provider_not_configured",
+     "error.gif_provider_not_configured"},
+    {Err::kGifProviderUnavailable, 503, "gif_provider_unavailable", "error.gif_provider_unavailable"},
     {Err::kInternal, 500, "internal_error", "error.internal"},
 };
 static_assert(sizeof(kErrors) / sizeof(kErrors[0]) == static_cast<size_t>(Err::kCount),

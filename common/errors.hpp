@@ -34,6 +34,12 @@ enum class Err {
   kUntrustedHost,
   kOriginNotAllowed,
   kServiceUnavailable,
+  kInvalidImage,
+  kFileTypeNotAllowed,
+  kStorageQuotaExceeded,
+  kStorageUnavailable,
+  kGifProviderNotConfigured,
+  kGifProviderUnavailable,
   kInternal,
   kCount
 };
