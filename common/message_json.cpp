@@ -18,30 +18,18 @@ Json message_json(const PgResult& r, int row, const MessageViewer& viewer, int f
                  .set("display_name", Json::str_or_null(r.opt_str(row, f + 5)))
                  .set("avatar_url", Json::str_or_null(r.opt_str(row, f + 6)));
   }
-  Json file = Json::null();
-  if (!r.is_null(row, f + 9)) {
-    const std::string fid = r.str(row, f + 9);
-    file = Json::object()
-               .set("id", r.i64(row, f + 9))
-               .set("url", "/api/v1/files/" + fid)
-               .set("thumbnail_url", r.boolean(row, f + 13)
-                                         ? Json::str("/api/v1/files/" + fid + "/thumbnail")
-                                         : Json::null())
-               .set("file_name", r.str(row, f + 10))
-               .set("file_size", r.i64(row, f + 11))
-               .set("mime_type", r.str(row, f + 12));
-  }
+  Json file = r.is_null(row, f + 19) ? Json::null() : file_json(r, row, f + 19);
   Json reply = Json::null();
-  if (!r.is_null(row, f + 14) && !r.is_null(row, f + 15)) {
+  if (!r.is_null(row, f + 9) && !r.is_null(row, f + 10)) {
     reply = Json::object()
-                .set("id", r.i64(row, f + 14))
-                .set("sender_id", r.str(row, f + 15))
-                .set("content", Json::str_or_null(r.opt_str(row, f + 16)));
+                .set("id", r.i64(row, f + 9))
+                .set("sender_id", r.str(row, f + 10))
+                .set("content", Json::str_or_null(r.opt_str(row, f + 11)));
   }
   Json metadata = Json::null();
-  if (!r.is_null(row, f + 17)) {
+  if (!r.is_null(row, f + 12)) {
     JsonParseError err;
-    metadata = parse_json(r.str(row, f + 17), 64, false, &err);
+    metadata = parse_json(r.str(row, f + 12), 64, false, &err);
     if (!metadata) metadata = Json::null();
   }
   const bool mine = sender_id && *sender_id == viewer.user_id;
@@ -56,16 +44,16 @@ Json message_json(const PgResult& r, int row, const MessageViewer& viewer, int f
       .set("content", Json::str_or_null(r.opt_str(row, f + 7)))
       .set("message_type", r.str(row, f + 8))
       .set("file", file)
-      .set("sticker_id", r.is_null(row, f + 23) ? Json::null() : Json::integer(r.i64(row, f + 23)))
-      .set("reply_to_id", r.is_null(row, f + 14) ? Json::null() : Json::integer(r.i64(row, f + 14)))
+      .set("sticker_id", r.is_null(row, f + 18) ? Json::null() : Json::integer(r.i64(row, f + 18)))
+      .set("reply_to_id", r.is_null(row, f + 9) ? Json::null() : Json::integer(r.i64(row, f + 9)))
       .set("reply_to", reply)
       .set("metadata", metadata)
-      .set("is_edited", r.boolean(row, f + 18))
-      .set("is_deleted", r.boolean(row, f + 19))
+      .set("is_edited", r.boolean(row, f + 13))
+      .set("is_deleted", r.boolean(row, f + 14))
       .set("status", status)
-      .set("client_msg_id", Json::str_or_null(r.opt_str(row, f + 20)))
-      .set("created_at", r.time(row, f + 21))
-      .set("updated_at", r.time(row, f + 22));
+      .set("client_msg_id", Json::str_or_null(r.opt_str(row, f + 15)))
+      .set("created_at", r.time(row, f + 16))
+      .set("updated_at", r.time(row, f + 17));
   return m;
 }
 

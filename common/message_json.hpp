@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "file_json.hpp"
 #include "json.hpp"
 #include "pg.hpp"
 
@@ -14,16 +15,15 @@ namespace nt {
 #define NT_MESSAGE_COLUMNS                                                                      \
   "m.id, m.chat_id, m.seq, m.sender_id, su.username, su.display_name, su.avatar_url, "          \
   "CASE WHEN m.is_deleted THEN NULL ELSE m.content END, m.message_type, "                       \
-  "f.id, f.file_name, f.file_size, f.mime_type, f.thumbnail_key IS NOT NULL, "                  \
   "m.reply_to_id, r.sender_id, CASE WHEN r.is_deleted THEN NULL ELSE r.content END, "           \
   "CASE WHEN m.is_deleted THEN NULL ELSE m.metadata::text END, m.is_edited, m.is_deleted, "     \
   "m.client_msg_id, " NT_SQL_EPOCH_MS("m.created_at") ", " NT_SQL_EPOCH_MS("m.updated_at") ", " \
-  "m.sticker_id"
+  "m.sticker_id, " NT_FILE_COLUMNS
 #define NT_MESSAGE_FROM                                                                  \
   "messages m LEFT JOIN users su ON su.id = m.sender_id "                                \
   "LEFT JOIN files f ON f.id = m.file_id AND NOT f.is_deleted AND NOT m.is_deleted "     \
   "LEFT JOIN messages r ON r.id = m.reply_to_id"
-constexpr int kMessageColumnCount = 24;
+constexpr int kMessageColumnCount = 19 + kFileColumnCount;
 
 // Who is looking, to compute `status`: for the viewer's own messages, from the other
 // members' pointers; for others' messages, from the viewer's own read pointer.

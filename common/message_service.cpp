@@ -18,6 +18,7 @@ namespace {
 const Sql kByClientId{"msg_by_client_id",
                       "SELECT id, chat_id FROM messages WHERE sender_id = $1 AND client_msg_id = $2"};
 const Sql kReplyInChat{"msg_reply_in_chat", "SELECT 1 FROM messages WHERE id = $1 AND chat_id = $2"};
+const Sql kStickerExists{"msg_sticker_exists", "SELECT 1 FROM stickers WHERE id = $1"};
 const Sql kFileUsable{"msg_file_usable",
                       "SELECT 1 FROM files WHERE id = $1 AND NOT is_deleted "
                       "AND (uploader_id = $2 OR chat_id = $3)"};
@@ -221,6 +222,9 @@ SendOutcome send_message(Deps& d, const std::string& sender_id, int64_t chat_id,
 
   if (in.reply_to_id && d.pg.exec(kReplyInChat, {pg_int(*in.reply_to_id), pg_int(chat_id)}).empty()) {
     throw_field_error("reply_to_id", "invalid_reference");
+  }
+  if (in.sticker_id && d.pg.exec(kStickerExists, {pg_int(*in.sticker_id)}).empty()) {
+    throw_field_error("sticker_id", "invalid_reference");
   }
   if (in.file_id &&
       d.pg.exec(kFileUsable, {pg_int(*in.file_id), sender_id, pg_int(chat_id)}).empty()) {

@@ -27,15 +27,19 @@ int64_t Ctx::id_param(const char* name) const {
   return id;
 }
 
+int64_t parse_int_param(const char* name, const std::string& text, int64_t min, int64_t max) {
+  char* end = nullptr;
+  errno = 0;
+  const long long n = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno != 0) throw_field_error(name, "invalid_format");
+  if (n < min || n > max) throw_field_error(name, "out_of_range");
+  return n;
+}
+
 std::optional<int64_t> Ctx::int_query(const char* name, int64_t min, int64_t max) const {
   const auto v = query_param(req.query, name);
   if (!v) return std::nullopt;
-  char* end = nullptr;
-  errno = 0;
-  const long long n = std::strtoll(v->c_str(), &end, 10);
-  if (v->empty() || *end != '\0' || errno != 0) throw_field_error(name, "invalid_format");
-  if (n < min || n > max) throw_field_error(name, "out_of_range");
-  return n;
+  return parse_int_param(name, *v, min, max);
 }
 
 Json Ctx::json_body() const {

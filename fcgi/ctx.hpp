@@ -30,6 +30,9 @@ struct AuthUser {
   std::optional<std::string> last_seen;
 };
 
+// An integer form or query field; 422 (invalid_format / out_of_range) otherwise.
+int64_t parse_int_param(const char* name, const std::string& text, int64_t min, int64_t max);
+
 struct Ctx {
   const Config& cfg;
   Pg& pg;

@@ -9,6 +9,7 @@
 #include "i18n.hpp"
 #include "events.hpp"
 #include "log.hpp"
+#include "storage_gc.hpp"
 #include "time_util.hpp"
 #include "user_settings.hpp"
 
@@ -40,7 +41,17 @@ Server::Server(const Config& cfg, uv_loop_t* loop)
       bus_(loop, cfg.redis_url, "nerutalk:heartbeat:" + cfg.realtime_node_id + ":" + random_token(6)),
       presence_(bus_, cfg.realtime_node_id, cfg.presence_ttl_seconds),
       router_(bus_),
-      workers_(cfg, loop, static_cast<int>(cfg.realtime_workers)) {
+      workers_(cfg, loop, static_cast<int>(cfg.realtime_workers)),
+      jobs_(loop, workers_) {
+  const uint64_t gc_ms = static_cast<uint64_t>(cfg.storage_gc_interval_seconds) * 1000;
+  jobs_.add("storage-gc", gc_ms, gc_ms, [](Deps& d) {
+    const StorageGcStats st = collect_storage(d);
+    if (st.expired_files + st.removed_intents + st.postponed > 0) {
+      log_info("storage gc: %lld temp uploads expired, %lld removals done, %lld postponed",
+               static_cast<long long>(st.expired_files), static_cast<long long>(st.removed_intents),
+               static_cast<long long>(st.postponed));
+    }
+  });
   for (uv_timer_t* t : {&presence_timer_, &typing_timer_, &delivery_timer_, &stop_timer_}) {
     uv_timer_init(loop_, t);
     t->data = this;
@@ -98,6 +109,7 @@ bool Server::start() {
   uv_timer_start(&presence_timer_, on_presence_timer, every_ms, every_ms);
   uv_timer_start(&typing_timer_, on_typing_timer, 1000, 1000);
   uv_timer_start(&delivery_timer_, on_delivery_timer, 250, 250);
+  jobs_.start();
   log_info("nerutalk-realtime %s listening on %s:%lld", cfg_.realtime_node_id.c_str(),
            cfg_.realtime_host.c_str(), static_cast<long long>(cfg_.realtime_port));
   return true;
@@ -112,6 +124,7 @@ void Server::stop() {
   uv_timer_stop(&presence_timer_);
   uv_timer_stop(&typing_timer_);
   uv_timer_stop(&delivery_timer_);
+  jobs_.stop();
   uv_timer_start(&stop_timer_, on_stop_timer, 500, 0);
 }
 

@@ -18,6 +18,7 @@
 #include "chat_router.hpp"
 #include "config.hpp"
 #include "hub.hpp"
+#include "jobs.hpp"
 #include "presence.hpp"
 #include "redis_bus.hpp"
 #include "workers.hpp"
@@ -86,6 +87,7 @@ class Server {
   Presence presence_;
   ChatRouter router_;
   Workers workers_;
+  Jobs jobs_;
   uv_timer_t presence_timer_;
   uv_timer_t typing_timer_;
   uv_timer_t delivery_timer_;

@@ -43,6 +43,17 @@ Response notification_count(Ctx& ctx);
 Response read_notification(Ctx& ctx);
 Response read_all_notifications(Ctx& ctx);
 
+// files.cpp
+Response upload_file(Ctx& ctx);
+Response get_file(Ctx& ctx);
+Response get_file_thumbnail(Ctx& ctx);
+Response delete_file(Ctx& ctx);
+Response upload_avatar(Ctx& ctx);
+Response get_avatar(Ctx& ctx);
+Response get_avatar_thumbnail(Ctx& ctx);
+Response list_stickers(Ctx& ctx);
+Response get_sticker_image(Ctx& ctx);
+
 // system.cpp
 Response health(Ctx& ctx);
 Response health_ready(Ctx& ctx);

@@ -71,9 +71,10 @@ def env_setting(key, default=None):
 _session = requests.Session()
 
 
-def url(path):
-    """`path` starting with '/' is taken as is; otherwise it is relative to /api/v1."""
-    return BASE_URL + (path if path.startswith("/") else API + "/" + path)
+def url(path, base=None):
+    """`path` starting with '/' is taken as is; otherwise it is relative to /api/v1. `base`
+    names another stack (e.g. the S3-backed one); default: the main stack."""
+    return (base or BASE_URL) + (path if path.startswith("/") else API + "/" + path)
 
 
 def auth(token):
@@ -81,7 +82,7 @@ def auth(token):
 
 
 def api(method, path, token=None, json_body=None, data=None, headers=None, params=None,
-        timeout=TIMEOUT, **kw):
+        timeout=TIMEOUT, base=None, **kw):
     """One HTTP request. `json_body` is serialized with Content-Type application/json;
     `data` is sent raw (give the Content-Type yourself in `headers`)."""
     h = {}
@@ -92,14 +93,15 @@ def api(method, path, token=None, json_body=None, data=None, headers=None, param
         h["Content-Type"] = "application/json"
     if headers:
         h.update(headers)
-    return _session.request(method, url(path), data=data, headers=h, params=params,
+    return _session.request(method, url(path, base), data=data, headers=h, params=params,
                             timeout=timeout, allow_redirects=False, **kw)
 
 
 def raw_request(method, path, body=b"", headers=None, source_address=None, timeout=TIMEOUT):
     """A request through http.client, for what requests would normalize (Host header, odd
     methods, exact bytes, another loopback source address). Returns (status, headers, body)
-    with header names lower-cased."""
+    with header names lower-cased. With a Content-Length in `headers` and no body, only the
+    head is sent (what a server answers before the body arrives)."""
     conn = http.client.HTTPConnection(HOST, PORT, timeout=timeout, source_address=source_address)
     try:
         h = dict(headers or {})
@@ -107,8 +109,9 @@ def raw_request(method, path, body=b"", headers=None, source_address=None, timeo
         conn.putrequest(method, path, skip_host=skip_host, skip_accept_encoding=True)
         for k, v in h.items():
             conn.putheader(k, v)
-        if body or method in ("POST", "PUT", "PATCH"):
-            conn.putheader("Content-Length", str(len(body)))
+        has_length = any(k.lower() == "content-length" for k in h)
+        if not has_length and (body or method in ("POST", "PUT", "PATCH")):
+            conn.putheader("Content-Length", str(len(body or b"")))
         conn.endheaders(body if body else None)
         resp = conn.getresponse()
         data = resp.read()
@@ -158,7 +161,7 @@ def unique_name(prefix="u"):
 
 
 def register(username=None, password=PASSWORD, email=None, display_name=None, headers=None,
-             expect=201, **extra):
+             expect=201, base=None, **extra):
     """Registers a new user; returns a namespace with id, username, email, password, access,
     refresh, user (the returned profile) and body."""
     username = username or unique_name()
@@ -167,7 +170,7 @@ def register(username=None, password=PASSWORD, email=None, display_name=None, he
     if display_name is not None:
         body["display_name"] = display_name
     body.update(extra)
-    r = api("POST", "register", json_body=body, headers=headers)
+    r = api("POST", "register", json_body=body, headers=headers, base=base)
     assert r.status_code == expect, (r.status_code, r.text[:500])
     b = r.json()
     if expect != 201:

@@ -30,11 +30,6 @@ enum Col {
   kAvatarUrl,
   kContent,
   kType,
-  kFileId,
-  kFileName,
-  kFileSize,
-  kMimeType,
-  kHasThumb,
   kReplyToId,
   kReplySender,
   kReplyContent,
@@ -44,9 +39,20 @@ enum Col {
   kClientMsgId,
   kCreatedAt,
   kUpdatedAt,
-  kStickerId
+  kStickerId,
+  // NT_FILE_COLUMNS
+  kFileId,
+  kFileName,
+  kMimeType,
+  kMediaType,
+  kFileSize,
+  kWidth,
+  kHeight,
+  kHasThumb,
+  kFileChatId,
+  kFileCreatedAt
 };
-static_assert(kStickerId + 1 == kMessageColumnCount, "one offset per column");
+static_assert(kFileCreatedAt + 1 == kMessageColumnCount, "one offset per column");
 
 using Row = std::vector<std::optional<std::string>>;
 
@@ -190,8 +196,18 @@ TEST(MessageJson, FileWithAndWithoutThumbnail) {
   row[kFileName] = "cat.jpg";
   row[kFileSize] = "12345";
   row[kMimeType] = "image/jpeg";
+  row[kMediaType] = "image";
+  row[kWidth] = "640";
+  row[kHeight] = "480";
   row[kHasThumb] = "t";
+  row[kFileChatId] = "3";
+  row[kFileCreatedAt] = std::to_string(kCreatedMs);
   Json file = one(row, alice_viewer(0, 0)).at("file");
+  EXPECT_EQ(str_at(file, "media_type"), "image");
+  EXPECT_EQ(int_at(file, "width"), 640);
+  EXPECT_EQ(int_at(file, "height"), 480);
+  EXPECT_EQ(int_at(file, "chat_id"), 3);
+  EXPECT_EQ(str_at(file, "created_at"), "2026-11-21T08:00:00.123Z");
   EXPECT_EQ(int_at(file, "id"), 9);
   EXPECT_EQ(str_at(file, "url"), "/api/v1/files/9");
   EXPECT_EQ(str_at(file, "thumbnail_url"), "/api/v1/files/9/thumbnail");
