@@ -6,11 +6,28 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "storage.hpp"
 
 namespace nt {
 
+// Throws ConfigError when S3_ENDPOINT is malformed.
 std::unique_ptr<Storage> make_s3_storage(const Config& cfg);
+
+// Where the bucket's objects live, as sent on the wire and signed.
+struct S3Bucket {
+  std::string origin;       // "http://127.0.0.1:9000", "https://b.s3.us-east-1.amazonaws.com"
+  std::string host;         // the Host header: host[:port], the port only when not the default
+  std::string path_prefix;  // "/{bucket}" for path-style (after any path of S3_ENDPOINT), else ""
+};
+
+// The bucket of cfg (S3_ENDPOINT, AWS_S3_BUCKET, AWS_REGION). Pure. Throws ConfigError unless
+// S3_ENDPOINT is "" or http(s)://host[:port][/path] without query, fragment or user info.
+S3Bucket s3_bucket(const Config& cfg);
+// The raw (percent-encoded) path of `key`'s object: path_prefix + "/" + key. The object's URL
+// is origin + this. Pure. Throws StorageError unless valid_storage_key(key).
+std::string s3_object_path(const S3Bucket& bucket, std::string_view key);
 
 }  // namespace nt

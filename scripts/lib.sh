@@ -66,6 +66,21 @@ nt_write_env() {
   chmod 600 "$file"
 }
 
+# nt_derive_env FROM TO [KEY=VALUE...]: TO is a fresh .env (its own JWT secret) with every
+# setting of FROM except the given keys, which take the given values ("KEY=" leaves one out).
+nt_derive_env() {
+  local from="$1" to="$2"; shift 2
+  local skip="JWT_SECRET_KEY" kv line kept=() given=()
+  for kv in "$@"; do
+    skip+="|${kv%%=*}"
+    [ -z "${kv#*=}" ] || given+=("$kv")
+  done
+  while IFS= read -r line; do
+    [[ -z "$line" || "$line" == "#"* || "$line" =~ ^($skip)= ]] || kept+=("$line")
+  done <"$from"
+  nt_write_env "$to" "${kept[@]}" "${given[@]}"
+}
+
 # nt_env_get FILE KEY DEFAULT
 nt_env_get() {
   local v
@@ -217,19 +232,40 @@ PY
     || { tail -5 "$dir"/log/*.log; nt_die "the stack is not ready"; }
 }
 
+# nt_stop_pidfile FILE: SIGTERM to the process FILE names, SIGKILL after 5 s; removes FILE.
+nt_stop_pidfile() {
+  [ -f "$1" ] || return 0
+  local pid; pid=$(cat "$1")
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$1"
+}
+
 # Stops whatever nt_start_stack started under DIR (idempotent).
 nt_stop_stack() {
   local dir="$1"
   [ -f "$dir/run/nginx.pid" ] && { kill -QUIT "$(cat "$dir/run/nginx.pid")" 2>/dev/null || true; }
-  for f in "$dir"/run/api*.pid "$dir"/run/realtime*.pid; do
-    [ -f "$f" ] || continue
-    local pid; pid=$(cat "$f")
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    rm -f "$f"
-  done
+  for f in "$dir"/run/api*.pid "$dir"/run/realtime*.pid; do nt_stop_pidfile "$f"; done
   [ -f "$dir/run/redis.pid" ] && { kill "$(cat "$dir/run/redis.pid")" 2>/dev/null || true; rm -f "$dir/run/redis.pid"; }
   [ -f "$dir/data/pg/postmaster.pid" ] && nt_pg_stop "$dir"
   return 0
 }
+
+# nt_s3_standin_start DIR ENV_FILE PORT: the S3 stand-in (tests/integration/standins/
+# s3_standin.py) on 127.0.0.1:PORT with ENV_FILE's AWS_* keys, region and bucket; it verifies
+# every signature. Log in DIR/log/s3-standin.log, pid in DIR/run/s3-standin.pid.
+nt_s3_standin_start() {
+  local dir="$1" env="$2" port="$3"
+  mkdir -p "$dir/run" "$dir/log"
+  setsid /usr/bin/python3 "$NT_ROOT/tests/integration/standins/s3_standin.py" --port "$port" \
+    --access-key "$(nt_env_get "$env" AWS_ACCESS_KEY_ID "")" \
+    --secret-key "$(nt_env_get "$env" AWS_SECRET_ACCESS_KEY "")" \
+    --region "$(nt_env_get "$env" AWS_REGION us-east-1)" \
+    --bucket "$(nt_env_get "$env" AWS_S3_BUCKET "")" >>"$dir/log/s3-standin.log" 2>&1 </dev/null &
+  echo $! >"$dir/run/s3-standin.pid"
+  nt_wait_for 15 "the S3 stand-in on :$port" curl -sf "http://127.0.0.1:$port/_standin/stats" \
+    || { tail -20 "$dir/log/s3-standin.log"; return 1; }
+}
+
+nt_s3_standin_stop() { nt_stop_pidfile "$1/run/s3-standin.pid"; }
