@@ -137,7 +137,7 @@ nt_start_stack() {
   nt_redis_start "$dir" "$redis_port" || nt_die "redis did not start"
 
   # Migrations, then the API and the realtime daemons.
-  (cd "$NT_ROOT" && NERUTALK_ENV_FILE="$env" "$bin/fcgi/nerutalk-migrate" --dir "$NT_ROOT/sql") \
+  (cd "$NT_ROOT" && NERUTALK_ENV_FILE="$env" "$bin/fcgi/nerutalk-migrate" --dir "$NT_ROOT/sql" --assets "$NT_ROOT/assets") \
     >"$dir/log/migrate.log" 2>&1 || { cat "$dir/log/migrate.log"; nt_die "migrations failed"; }
 
   # With fastcgi_keep_conn every idle upstream connection pins one API thread: more threads
