@@ -48,6 +48,7 @@ bool parse_headers(std::string_view block, MultipartPart* part) {
     const std::string key = ascii_lower(trim(line.substr(0, colon)));
     const std::string_view value = trim(line.substr(colon + 1));
     if (key == "content-disposition") {
+      if (disposition) return false;  // a second one: which name and filename would be ambiguous
       if (ascii_lower(value.substr(0, value.find(';'))) != "form-data") return false;
       if (!header_param(value, "name", &part->name)) return false;
       part->has_filename = header_param(value, "filename", &part->filename);

@@ -1,8 +1,12 @@
 // nerutalk-migrate: applies sql/NNNN_*.sql files that are not yet recorded in
 // schema_migrations, in name order, each in its own transaction, under an advisory lock so two
-// runs never race. Safe to run any number of times.
+// runs never race. Then makes sure every sticker row has its image in the storage backend,
+// uploading assets/stickers/<pack>/<id>.png where the blob is missing. Safe to run any number
+// of times.
 //
-//   nerutalk-migrate [--dir sql]      (DATABASE_URL from the environment or .env)
+//   nerutalk-migrate [--dir sql] [--assets DIR]
+//     settings from the environment and NERUTALK_ENV_FILE or .env (DATABASE_URL, STORAGE_*);
+//     --assets defaults to <--dir>/../assets
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -17,6 +21,8 @@
 #include <vector>
 
 #include "config.hpp"
+#include "image_probe.hpp"
+#include "storage.hpp"
 
 namespace {
 
@@ -39,29 +45,60 @@ ResultPtr run(PGconn* c, const std::string& sql, const std::vector<const char*>&
   return r;
 }
 
-std::string database_url() {
-  if (const char* v = getenv("DATABASE_URL")) return v;
-  std::ifstream in(getenv("NERUTALK_ENV_FILE") ? getenv("NERUTALK_ENV_FILE") : ".env");
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
   std::stringstream buf;
   buf << in.rdbuf();
-  const auto vars = nt::parse_dotenv(buf.str());
-  const auto it = vars.find("DATABASE_URL");
-  return it == vars.end() ? "" : it->second;
+  return buf.str();
+}
+
+// Uploads the shipped image of every sticker whose blob is not in storage yet. A row without
+// its file, or a file that is not the PNG the row describes, is an installation error.
+void upload_sticker_blobs(PGconn* c, const nt::Storage& store,
+                          const std::filesystem::path& assets) {
+  ResultPtr r = run(c, "SELECT id, pack_id, storage_key, width, height FROM stickers ORDER BY id");
+  int uploaded = 0, present = 0;
+  for (int i = 0; i < PQntuples(r.get()); ++i) {
+    const std::string id = PQgetvalue(r.get(), i, 0), pack = PQgetvalue(r.get(), i, 1);
+    const std::string key = PQgetvalue(r.get(), i, 2);
+    if (store.exists(key)) {
+      ++present;
+      continue;
+    }
+    const std::filesystem::path file = assets / "stickers" / pack / (id + ".png");
+    const std::string bytes = read_file(file);
+    uint32_t w = 0, h = 0;
+    if (nt::sniff(bytes).type != nt::SniffedType::kPng ||
+        nt::image_dimensions(bytes, nt::SniffedType::kPng, &w, &h) != nt::ProbeResult::kOk ||
+        std::to_string(w) != PQgetvalue(r.get(), i, 3) ||
+        std::to_string(h) != PQgetvalue(r.get(), i, 4)) {
+      throw std::runtime_error(file.string() + " is not the " + PQgetvalue(r.get(), i, 3) + "x" +
+                               PQgetvalue(r.get(), i, 4) + " PNG that sticker " + id + " names");
+    }
+    store.put(key, bytes, "image/png");
+    ++uploaded;
+  }
+  printf("sticker blobs: %d uploaded, %d already in %s storage\n", uploaded, present, store.name());
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string dir = "sql";
+  std::string dir = "sql", assets;
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::string(argv[i]) == "--dir") dir = argv[i + 1];
+    if (std::string(argv[i]) == "--assets") assets = argv[i + 1];
   }
-  const std::string url = database_url();
-  if (url.empty()) {
-    fprintf(stderr, "nerutalk-migrate: configuration error: missing required settings: DATABASE_URL\n");
+  if (assets.empty()) assets = (std::filesystem::path(dir) / ".." / "assets").lexically_normal();
+  nt::Config cfg;
+  try {
+    cfg = nt::load_config(getenv("NERUTALK_ENV_FILE") ? getenv("NERUTALK_ENV_FILE") : ".env");
+  } catch (const nt::ConfigError& e) {
+    fprintf(stderr, "nerutalk-migrate: configuration error: %s\n", e.what());
     return 2;
   }
-  std::unique_ptr<PGconn, ConnDeleter> conn(PQconnectdb(url.c_str()));
+  std::unique_ptr<PGconn, ConnDeleter> conn(PQconnectdb(cfg.database_url.c_str()));
   if (PQstatus(conn.get()) != CONNECTION_OK) {
     fprintf(stderr, "nerutalk-migrate: cannot connect: %s", PQerrorMessage(conn.get()));
     return 1;
@@ -85,12 +122,10 @@ int main(int argc, char** argv) {
     for (const auto& f : files) {
       const std::string version = f.stem().string();
       if (applied.count(version)) continue;
-      std::ifstream in(f);
-      std::stringstream sql;
-      sql << in.rdbuf();
+      const std::string sql = read_file(f);
       run(c, "BEGIN");
       try {
-        run(c, sql.str());
+        run(c, sql);
         run(c, "INSERT INTO schema_migrations (version) VALUES ($1)", {version.c_str()});
         run(c, "COMMIT");
       } catch (...) {
@@ -101,6 +136,7 @@ int main(int argc, char** argv) {
       ++count;
     }
     printf("migrations up to date (%d applied now, %zu in total)\n", count, files.size());
+    upload_sticker_blobs(c, nt::storage(cfg), assets);
     run(c, "SELECT pg_advisory_unlock(7342001)");
   } catch (const std::exception& e) {
     fprintf(stderr, "nerutalk-migrate: failed: %s\n", e.what());

@@ -5,6 +5,7 @@ NT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NT_PACKAGES=(build-essential cmake pkg-config ca-certificates
   libfcgi-dev libpq-dev libwebsockets-dev libwebsockets-evlib-uv libuv1-dev libhiredis-dev
   libjansson-dev libssl-dev libcurl4-openssl-dev libgd-dev zlib1g-dev libcrypt-dev libgtest-dev
+  clang libclang-rt-14-dev
   postgresql redis-server nginx-light python3 python3-pytest python3-requests python3-websocket)
 
 nt_log() { printf '\033[1m[nerutalk]\033[0m %s\n' "$*" >&2; }
@@ -151,7 +152,7 @@ nt_start_stack() {
   nt_redis_start "$dir" "$redis_port" || nt_die "redis did not start"
 
   # Migrations, then the API and the realtime daemons.
-  (cd "$NT_ROOT" && NERUTALK_ENV_FILE="$env" "$bin/fcgi/nerutalk-migrate" --dir "$NT_ROOT/sql") \
+  (cd "$NT_ROOT" && NERUTALK_ENV_FILE="$env" "$bin/fcgi/nerutalk-migrate" --dir "$NT_ROOT/sql" --assets "$NT_ROOT/assets") \
     >"$dir/log/migrate.log" 2>&1 || { cat "$dir/log/migrate.log"; nt_die "migrations failed"; }
 
   # With fastcgi_keep_conn every idle upstream connection pins one API thread: more threads

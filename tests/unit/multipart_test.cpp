@@ -126,6 +126,13 @@ TEST(Multipart, MalformedBodies) {
             MultipartError::kMalformed);
   EXPECT_EQ(parse_multipart(part("Content-Disposition: form-data", "x") + close(), kB, {}, &parts),
             MultipartError::kMalformed);
+  // Two Content-Disposition headers (found by tests/fuzz/multipart_fuzz).
+  EXPECT_EQ(parse_multipart(part("Content-Disposition: form-data; name=\"f\"; filename=\"a\"\r\n"
+                                 "Content-Disposition: form-data; name=\"g\"",
+                                 "x") +
+                                close(),
+                            kB, {}, &parts),
+            MultipartError::kMalformed);
   // Header line without a colon.
   EXPECT_EQ(parse_multipart(part("Content-Disposition: form-data; name=\"f\"\r\nbogus", "x") +
                                 close(),
