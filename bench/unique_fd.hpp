@@ -1,37 +1,11 @@
-// Owns one file descriptor and closes it exactly once. Closing a socket also drops it from any
-// epoll set it was in (we never dup), which is what lets the load worker forget a connection by
-// just resetting its UniqueFd.
+// The bench tools' descriptor owner is the project's (common/unique_fd.hpp, header-only, so
+// the tools still link no project library).
 #pragma once
 
-#include <unistd.h>
-
-#include <utility>
+#include "../common/unique_fd.hpp"
 
 namespace nt::bench {
 
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    if (this != &other) reset(std::exchange(other.fd_, -1));
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { reset(); }
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  // Closes the current descriptor (if any) and takes ownership of `fd` (-1 for none).
-  void reset(int fd = -1) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-
- private:
-  int fd_ = -1;
-};
+using nt::UniqueFd;
 
 }  // namespace nt::bench
