@@ -140,6 +140,16 @@ def webp_vp8x_header(width, height):
     return b"RIFF" + struct.pack("<I", 4 + len(chunk)) + b"WEBP" + chunk
 
 
+def gif_many_frames(frames, side=64):
+    """A GIF89a of `frames` 1x1 frames (E8): a reader that decodes every frame does
+    `frames` times the work; one that stops at the first does not."""
+    head = b"GIF89a" + struct.pack("<HHBBB", side, side, 0x80, 0, 0) + b"\0\0\0\xff\xff\xff"
+    # Image descriptor at (0,0) 1x1, no local table; LZW minimum code size 2 and the codes
+    # clear (4), pixel 0, end (5) at 3 bits each, packed LSB first: 0x144.
+    frame = b"\x2c" + struct.pack("<HHHHB", 0, 0, 1, 1, 0) + b"\x02\x02\x44\x01\x00"
+    return head + frame * frames + b";"
+
+
 # Formats that are images but must never reach the decoder (E7), each as its magic bytes
 # followed by filler.
 REFUSED_IMAGES = {

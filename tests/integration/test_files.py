@@ -366,6 +366,18 @@ def test_e6_truncated_images_are_400_and_worker_survives(fmt, ext):
     still_serving(u)
 
 
+def test_e8_gif_with_ten_thousand_frames_is_cheap():
+    """Only the first frame is decoded: the upload finishes well inside the time budget."""
+    u = register()
+    gif = media.gif_many_frames(10000)
+    t0 = time.monotonic()
+    f = upload_ok(u, gif, name="frames.gif", ctype="image/gif")
+    assert time.monotonic() - t0 < 5
+    assert (f["width"], f["height"]) == (64, 64) and f["thumbnail_url"]
+    assert media.jpeg_size(fetch(u, f["thumbnail_url"]).content) == (64, 64)
+    still_serving(u)
+
+
 @pytest.mark.parametrize("kind", sorted(media.REFUSED_IMAGES))
 def test_e7_other_image_formats_never_reach_the_decoder(kind):
     u = register()
