@@ -43,6 +43,10 @@ Response notification_count(Ctx& ctx);
 Response read_notification(Ctx& ctx);
 Response read_all_notifications(Ctx& ctx);
 
+// media_gifs.cpp
+Response gif_search(Ctx& ctx);
+Response gif_trending(Ctx& ctx);
+
 // system.cpp
 Response health(Ctx& ctx);
 Response health_ready(Ctx& ctx);
