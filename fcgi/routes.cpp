@@ -64,6 +64,9 @@ const std::vector<Route>& route_table() {
        "Mark all read"},
       {"POST", "/api/v1/notifications/{notification_id}/read", read_notification, Auth::kRequired,
        "Mark one read"},
+      // GIFs (GIPHY)
+      {"GET", "/api/v1/media/gifs/search", gif_search, Auth::kRequired, "Search GIFs"},
+      {"GET", "/api/v1/media/gifs/trending", gif_trending, Auth::kRequired, "Trending GIFs"},
       // Languages
       {"GET", "/api/v1/languages", languages, Auth::kOptional, "Supported languages"},
       {"GET", "/api/v1/language/current", language_current, Auth::kOptional, "Request language"},

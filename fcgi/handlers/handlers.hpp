@@ -54,6 +54,10 @@ Response get_avatar_thumbnail(Ctx& ctx);
 Response list_stickers(Ctx& ctx);
 Response get_sticker_image(Ctx& ctx);
 
+// media_gifs.cpp
+Response gif_search(Ctx& ctx);
+Response gif_trending(Ctx& ctx);
+
 // system.cpp
 Response health(Ctx& ctx);
 Response health_ready(Ctx& ctx);
