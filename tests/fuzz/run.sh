@@ -88,8 +88,8 @@ for t in "${TARGETS[@]}"; do
       -dict="$HERE/${t%_fuzz}.dict" -artifact_prefix="$WORK/$t-" -print_final_stats=1 \
       "$WORK/corpus-$t" >"$out" 2>&1
     status=$?
-    stat() { sed -n "s/^stat::$1: *//p" "$out" | tail -1; }
-    summary="$((SECONDS - start)) s, $(stat number_of_executed_units) runs, $(stat average_exec_per_sec) exec/s, corpus $(find "$seeds" -type f | wc -l) -> $(find "$WORK/corpus-$t" -type f | wc -l) inputs"
+    final_stat() { sed -n "s/^stat::$1: *//p" "$out" | tail -1; }
+    summary="$((SECONDS - start)) s, $(final_stat number_of_executed_units) runs, $(final_stat average_exec_per_sec) exec/s, corpus $(find "$seeds" -type f | wc -l) -> $(find "$WORK/corpus-$t" -type f | wc -l) inputs"
   fi
   ELAPSED[$t]=$((SECONDS - start))
   if [ "$status" = 0 ]; then
