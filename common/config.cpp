@@ -99,7 +99,7 @@ const Setting kSettings[] = {
     {"THUMBNAILER_PATH", "", false, Kind::kString, 0, 0, field_of<&Config::thumbnailer_path>},
     {"THUMBNAIL_TIMEOUT_MS", "2000", false, Kind::kInt, 100, 60000,
      field_of<&Config::thumbnail_timeout_ms>},
-    {"THUMBNAIL_MEMORY_MB", "512", false, Kind::kInt, 64, 8192,
+    {"THUMBNAIL_MEMORY_MB", "512", false, Kind::kInt, 128, 8192,
      field_of<&Config::thumbnail_memory_mb>},
     {"TEMP_FILE_TTL_HOURS", "24", false, Kind::kInt, 1, 8760,
      field_of<&Config::temp_file_ttl_hours>},

@@ -74,6 +74,8 @@ Image checked_image(std::string_view bytes, SniffedType type) {
                       {{"max_side", std::to_string(kMaxImageSide)},
                        {"max_megapixels", std::to_string(kMaxImagePixels / 1'000'000)}});
   }
+  // Clients lay images out by these: report them as shown, after an EXIF quarter turn.
+  if (type == SniffedType::kJpeg && jpeg_exif_orientation(bytes) >= 5) std::swap(img.width, img.height);
   return img;
 }
 

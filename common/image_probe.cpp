@@ -152,4 +152,41 @@ bool image_size_allowed(uint32_t w, uint32_t h) {
          uint64_t(w) * h <= kMaxImagePixels;
 }
 
+int jpeg_exif_orientation(std::string_view d) {
+  if (!starts(d, "\xFF\xD8")) return 1;
+  size_t i = 2;
+  // Segments before the scan; APP1 normally comes first.
+  while (i + 4 <= d.size() && uint8_t(d[i]) == 0xFF) {
+    const uint8_t marker = uint8_t(d[i + 1]);
+    if (marker == 0xDA || marker == 0xD9) return 1;
+    const size_t len = be16(d, i + 2);
+    if (len < 2 || i + 2 + len > d.size()) return 1;
+    const std::string_view seg = d.substr(i + 4, len - 2);
+    i += 2 + len;
+    if (marker != 0xE1 || !starts(seg, std::string_view("Exif\0\0", 6))) continue;
+    const std::string_view tiff = seg.substr(6);
+    if (tiff.size() < 8) return 1;
+    const bool le = starts(tiff, "II");
+    if (!le && !starts(tiff, "MM")) return 1;
+    const auto u16 = [&](size_t at) { return le ? le16(tiff, at) : be16(tiff, at); };
+    const auto u32 = [&](size_t at) {
+      return le ? (le16(tiff, at) | (le16(tiff, at + 2) << 16)) : be32(tiff, at);
+    };
+    if (u16(2) != 42) return 1;
+    const size_t ifd = u32(4);
+    if (ifd > tiff.size() || tiff.size() - ifd < 2) return 1;
+    const size_t entries = u16(ifd);
+    for (size_t e = 0; e < entries; ++e) {
+      const size_t at = ifd + 2 + e * 12;
+      if (at + 12 > tiff.size()) return 1;
+      if (u16(at) == 0x0112 && u16(at + 2) == 3) {  // Orientation, SHORT
+        const uint32_t v = u16(at + 8);
+        return v >= 1 && v <= 8 ? static_cast<int>(v) : 1;
+      }
+    }
+    return 1;
+  }
+  return 1;
+}
+
 }  // namespace nt

@@ -38,6 +38,10 @@ enum class ProbeResult { kOk, kTruncated, kCorrupt, kNotAnImage };
 ProbeResult image_dimensions(std::string_view data, SniffedType type, uint32_t* width,
                              uint32_t* height);
 
+// The EXIF orientation (1–8, TIFF tag 0x0112 in IFD0 of a JPEG's APP1 "Exif" segment) that
+// a camera stored instead of rotating the pixels; 1 (as stored) when absent or unreadable.
+int jpeg_exif_orientation(std::string_view data);
+
 // The caps of DESIGN.md §4.4: at most 8192 px a side and 40 megapixels, at least 1 px.
 constexpr uint32_t kMaxImageSide = 8192;
 constexpr uint64_t kMaxImagePixels = 40'000'000;

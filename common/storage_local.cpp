@@ -8,28 +8,10 @@
 #include <cstring>
 
 #include "crypto.hpp"
+#include "unique_fd.hpp"
 
 namespace nt {
 namespace {
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() {
-    const int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-
- private:
-  int fd_;
-};
 
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
   throw StorageError(what + " " + path + ": " + std::strerror(errno));
@@ -60,7 +42,7 @@ void LocalStorage::put(const std::string& key, std::string_view bytes, const std
   if (::mkdir(root_.c_str(), 0755) != 0 && errno != EEXIST) fail("mkdir", root_);
   make_parents(root_, path);
   const std::string tmp = path + ".tmp-" + random_token(8);
-  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (fd.get() < 0) fail("open", tmp);
   size_t done = 0;
   while (done < bytes.size()) {
@@ -94,7 +76,7 @@ bool LocalStorage::exists(const std::string& key) const {
 
 std::string LocalStorage::get(const std::string& key) const {
   const std::string path = path_of(key);
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) fail("open", path);
   std::string out;
   char buf[65536];

@@ -25,6 +25,8 @@ class UniqueFd {
 
   int get() const { return fd_; }
   bool valid() const { return fd_ >= 0; }
+  // Gives up ownership without closing (e.g. to close it yourself and check the result).
+  int release() { return std::exchange(fd_, -1); }
   // Closes the current descriptor (if any) and takes ownership of `fd` (-1 for none).
   void reset(int fd = -1) {
     if (fd_ >= 0) ::close(fd_);

@@ -122,6 +122,33 @@ void scaled_size(int w, int h, int max_side, int* out_w, int* out_h) {
   *out_h = scale(h);
 }
 
+// Turns the (already scaled) image upright for an EXIF orientation: cameras store the pixels
+// as the sensor saw them and the tag says how to show them; the tag itself is not copied into
+// the thumbnail, so the pixels must be turned here. libgd rotates counter-clockwise.
+GdImage upright(GdImage im, int orientation) {
+  const auto rotated = [](const GdImage& src, float ccw_degrees) {
+    return GdImage(gdImageRotateInterpolated(src.get(), ccw_degrees, gdTrueColor(255, 255, 255)));
+  };
+  switch (orientation) {
+    case 2: gdImageFlipHorizontal(im.get()); return im;
+    case 3: gdImageFlipBoth(im.get()); return im;
+    case 4: gdImageFlipVertical(im.get()); return im;
+    case 5: {  // transpose: 90° clockwise, then mirrored
+      GdImage r = rotated(im, 270);
+      if (r) gdImageFlipHorizontal(r.get());
+      return r;
+    }
+    case 6: return rotated(im, 270);  // 90° clockwise
+    case 7: {  // transverse: 90° clockwise, then flipped vertically
+      GdImage r = rotated(im, 270);
+      if (r) gdImageFlipVertical(r.get());
+      return r;
+    }
+    case 8: return rotated(im, 90);  // 90° counter-clockwise
+    default: return im;
+  }
+}
+
 CodecResult fail(CodecStatus status, const char* reason) {
   CodecResult r;
   r.status = status;
@@ -164,13 +191,19 @@ CodecResult encode_thumbnail(std::string_view image, SniffedType type, int max_s
 
   CodecResult r;
   scaled_size(sw, sh, max_side, &r.width, &r.height);
-  const GdImage dst(gdImageCreateTrueColor(r.width, r.height));
+  GdImage dst(gdImageCreateTrueColor(r.width, r.height));
   if (!dst) return fail(CodecStatus::kTooComplex, "out of memory for the thumbnail");
   // Transparent pixels (PNG and WebP alpha, a GIF's transparent index) are blended onto white:
   // JPEG has no alpha, and black would be libgd's default.
   gdImageFilledRectangle(dst.get(), 0, 0, r.width - 1, r.height - 1, gdTrueColor(255, 255, 255));
   gdImageAlphaBlending(dst.get(), 1);
   gdImageCopyResampled(dst.get(), src.get(), 0, 0, 0, 0, r.width, r.height, sw, sh);
+  if (type == SniffedType::kJpeg) {
+    dst = upright(std::move(dst), jpeg_exif_orientation(image));
+    if (!dst) return fail(CodecStatus::kTooComplex, "out of memory while rotating");
+    r.width = gdImageSX(dst.get());
+    r.height = gdImageSY(dst.get());
+  }
 
   int size = 0;
   const GdBytes jpeg(gdImageJpegPtr(dst.get(), &size, quality));

@@ -113,6 +113,8 @@ void check_sniff(std::string_view d) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view d(reinterpret_cast<const char*>(data), size);
   check_sniff(d);
+  const int orientation = nt::jpeg_exif_orientation(d);
+  check(orientation >= 1 && orientation <= 8, "EXIF orientation outside 1..8");
 
   // Every parser on every input, so each sees bytes its sniffer would not let through.
   for (const SniffedType t : kAllTypes) {

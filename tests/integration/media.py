@@ -103,6 +103,14 @@ def with_gps_exif(jpeg):
     return jpeg[:2] + b"\xFF\xE1" + struct.pack(">H", len(payload) + 2) + payload + jpeg[2:]
 
 
+def with_orientation(jpeg, orientation):
+    """The JPEG with an APP1 Exif segment holding only IFD0's Orientation tag."""
+    tiff = b"MM\0*" + struct.pack(">IH", 8, 1) + struct.pack(">HHIHH", 0x0112, 3, 1, orientation, 0) + \
+        struct.pack(">I", 0)
+    payload = b"Exif\0\0" + tiff
+    return jpeg[:2] + b"\xFF\xE1" + struct.pack(">H", len(payload) + 2) + payload + jpeg[2:]
+
+
 def _png_chunk(kind, body):
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 

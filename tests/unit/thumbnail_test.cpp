@@ -213,6 +213,53 @@ TEST(Thumbnail, ExifOfTheInputIsNotCarriedIntoTheThumbnail) {
   EXPECT_EQ(r.jpeg.find("Exif"), string::npos);
 }
 
+// An APP1 EXIF segment with only IFD0's Orientation tag (big-endian TIFF).
+string exif_orientation_segment(unsigned orientation) {
+  const string tiff = string("MM\0\x2A", 4) + be32(8) + be16(1) + be16(0x0112) + be16(3) +
+                      be32(1) + be16(orientation) + be16(0) + be32(0);
+  const string payload = string("Exif\0\0", 6) + tiff;
+  return "\xFF\xE1" + be16(static_cast<unsigned>(payload.size() + 2)) + payload;
+}
+
+TEST(Thumbnail, ExifOrientationIsReadFromTheHeader) {
+  const string plain = two_colour_image(SniffedType::kJpeg, 40, 20);
+  EXPECT_EQ(jpeg_exif_orientation(plain), 1);
+  for (unsigned o = 1; o <= 8; ++o) {
+    const string tagged = plain.substr(0, 2) + exif_orientation_segment(o) + plain.substr(2);
+    EXPECT_EQ(jpeg_exif_orientation(tagged), static_cast<int>(o));
+  }
+  const string bogus = plain.substr(0, 2) + exif_orientation_segment(9) + plain.substr(2);
+  EXPECT_EQ(jpeg_exif_orientation(bogus), 1);
+  const string cut = plain.substr(0, 2) + exif_orientation_segment(6).substr(0, 20);
+  EXPECT_EQ(jpeg_exif_orientation(cut), 1);
+}
+
+// A camera's portrait photo: pixels stored landscape (left red, right blue) with orientation
+// 6 ("turn 90° clockwise to show"). The thumbnail is upright: portrait, red on top.
+TEST(Thumbnail, ExifOrientationIsAppliedToThePixels) {
+  const string plain = two_colour_image(SniffedType::kJpeg, 600, 300);
+  const auto upright = [&](unsigned o) {
+    const ThumbnailResult r = thumbnail(plain.substr(0, 2) + exif_orientation_segment(o) + plain.substr(2),
+                                        SniffedType::kJpeg);
+    EXPECT_EQ(r.status, ThumbnailStatus::kOk) << r.error;
+    return r;
+  };
+  const ThumbnailResult six = upright(6);
+  EXPECT_EQ(six.width, 150);
+  EXPECT_EQ(six.height, 300);
+  EXPECT_TRUE(near(pixel(six.jpeg, 75, 40), kRed));
+  EXPECT_TRUE(near(pixel(six.jpeg, 75, 260), kBlue));
+  const ThumbnailResult eight = upright(8);  // 90° counter-clockwise: blue on top
+  EXPECT_EQ(eight.width, 150);
+  EXPECT_TRUE(near(pixel(eight.jpeg, 75, 40), kBlue));
+  const ThumbnailResult three = upright(3);  // 180°: blue on the left
+  EXPECT_EQ(three.width, 300);
+  EXPECT_TRUE(near(pixel(three.jpeg, 40, 75), kBlue));
+  const ThumbnailResult two = upright(2);  // mirrored: blue on the left, same size
+  EXPECT_TRUE(near(pixel(two.jpeg, 40, 75), kBlue));
+  EXPECT_EQ(upright(1).jpeg.size() > 0, true);
+}
+
 TEST(Thumbnail, TruncatedImagesAreCorrupt) {
   for (SniffedType type : kFormats) {
     const string whole = two_colour_image(type, 1200, 800);
