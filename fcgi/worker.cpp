@@ -33,7 +33,11 @@ const char* param(FCGX_Request& r, const char* name) {
   return v ? v : "";
 }
 
-// Reads the whole body, or false when it is larger than `cap` (the rest is drained).
+// Reads the whole body, or false when it is larger than `cap` (the rest is drained). Always
+// reads stdin to its end: the empty FCGI_STDIN record that closes the body may arrive after
+// the last byte of a large body, and left unread on a kept-alive connection it is taken for
+// the start of the next request and libfcgi drops the connection (nginx: "upstream
+// prematurely closed connection", a 502 for the next request sent on it).
 bool read_body(FCGX_Request& r, int64_t length, int64_t cap, std::string* out) {
   const bool fits = length <= cap;
   if (fits) out->reserve(static_cast<size_t>(length));
@@ -44,6 +48,8 @@ bool read_body(FCGX_Request& r, int64_t length, int64_t cap, std::string* out) {
     if (n <= 0) break;
     if (fits) out->append(buf, static_cast<size_t>(n));
     left -= n;
+  }
+  while (FCGX_GetStr(buf, sizeof buf, r.in) > 0) {
   }
   return fits;
 }
