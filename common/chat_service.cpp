@@ -107,6 +107,8 @@ Json chat_json(const PgResult& r, int row) {
       .set("updated_at", r.time(row, 6));
 }
 
+}  // namespace
+
 std::vector<std::string> read_user_ids(FieldReader& f, const Json& body, const char* list_name,
                                        const char* single_name, size_t max) {
   std::vector<std::string> out;
@@ -141,6 +143,8 @@ std::vector<std::string> read_user_ids(FieldReader& f, const Json& body, const c
   return out;
 }
 
+namespace {
+
 // In-app "added to a group" notifications in each recipient's language, then the events.
 void notify_added(Deps& d, int64_t chat_id, const std::string& group_name,
                   const std::vector<std::string>& user_ids) {
@@ -164,14 +168,14 @@ void notify_added(Deps& d, int64_t chat_id, const std::string& group_name,
   }
 }
 
+}  // namespace
+
 void require_users_exist(Pg& pg, const std::vector<std::string>& ids, const char* field) {
   if (ids.empty()) return;
   if (pg.exec(kCountUsers, {pg_text_array(ids)}).i64(0, 0) != static_cast<int64_t>(ids.size())) {
     throw_field_error(field, "invalid_reference");
   }
 }
-
-}  // namespace
 
 Membership load_membership(Pg& pg, int64_t chat_id, const std::string& user_id) {
   PgResult r = pg.exec(kMembership, {pg_int(chat_id), user_id});

@@ -11,6 +11,7 @@
 #include "app_deps.hpp"
 #include "chat_rules.hpp"
 #include "json.hpp"
+#include "validate.hpp"
 
 namespace nt {
 
@@ -18,6 +19,14 @@ namespace nt {
 Membership load_membership(Pg& pg, int64_t chat_id, const std::string& user_id);
 // Same, throwing 404 (same body as a missing chat) for non-members.
 Membership require_membership(Pg& pg, int64_t chat_id, const std::string& user_id);
+
+// User ids from `body`: the array `list_name` (at most `max`) and/or the single string field
+// `single_name` (may be null), lower-cased, sorted, without duplicates. Problems are added to
+// `f` (invalid_type, too_long, invalid_format).
+std::vector<std::string> read_user_ids(FieldReader& f, const Json& body, const char* list_name,
+                                       const char* single_name, size_t max);
+// 422 invalid_reference on `field` unless every id names an active user.
+void require_users_exist(Pg& pg, const std::vector<std::string>& ids, const char* field);
 
 // Ids of the chats a user is in (the realtime daemon routes events with it).
 std::vector<int64_t> chat_ids_of_user(Pg& pg, const std::string& user_id);

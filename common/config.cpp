@@ -123,6 +123,15 @@ const Setting kSettings[] = {
     {"GIPHY_RATING", "pg-13", false, Kind::kString, 0, 0, field_of<&Config::giphy_rating>},
     {"GIF_CACHE_SECONDS", "300", false, Kind::kInt, 0, 86400, field_of<&Config::gif_cache_seconds>},
     {"TENOR_API_KEY", "", false, Kind::kString, 0, 0, field_of<&Config::tenor_api_key>},
+    {"AGORA_APP_ID", "", false, Kind::kString, 0, 0, field_of<&Config::agora_app_id>},
+    {"AGORA_APP_CERTIFICATE", "", false, Kind::kString, 0, 0,
+     field_of<&Config::agora_app_certificate>},
+    {"AGORA_TOKEN_EXPIRY_HOURS", "24", false, Kind::kInt, 1, 24 * 30,
+     field_of<&Config::agora_token_expiry_hours>},
+    {"CALL_RING_TIMEOUT_SECONDS", "45", false, Kind::kInt, 1, 600,
+     field_of<&Config::call_ring_timeout_seconds>},
+    {"CALL_MAX_PARTICIPANTS", "16", false, Kind::kInt, 2, 64,
+     field_of<&Config::call_max_participants>},
 };
 
 // Settings and .env lines lose surrounding blanks and line ends.
@@ -234,6 +243,9 @@ Config config_from_map(const std::map<std::string, std::string>& vars) {
   if (c.giphy_rating != "g" && c.giphy_rating != "pg" && c.giphy_rating != "pg-13" &&
       c.giphy_rating != "r") {
     malformed.push_back("GIPHY_RATING (g, pg, pg-13 or r)");
+  }
+  if (c.agora_app_id.empty() != c.agora_app_certificate.empty()) {
+    malformed.push_back("AGORA_APP_ID / AGORA_APP_CERTIFICATE (set both or neither)");
   }
   std::string msg;
   if (!missing.empty()) {

@@ -89,6 +89,12 @@ struct Config {
   std::string giphy_rating;
   int64_t gif_cache_seconds = 300;
   std::string tenor_api_key;  // read but unused: Tenor's API was shut down on 2026-06-30
+  // Calls (Agora RTC).
+  std::string agora_app_id;
+  std::string agora_app_certificate;
+  int64_t agora_token_expiry_hours = 24;
+  int64_t call_ring_timeout_seconds = 45;
+  int64_t call_max_participants = 16;
 };
 
 // Reads `dotenv_path` (if it exists) and the environment into a Config. Throws ConfigError
