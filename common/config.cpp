@@ -176,6 +176,8 @@ std::map<std::string, std::string> parse_dotenv(const std::string& text) {
     if ((value[0] == '"' || value[0] == '\'') && close != std::string::npos &&
         (trim(value.substr(close + 1)).empty() || trim(value.substr(close + 1))[0] == '#')) {
       value = value.substr(1, close - 1);
+    } else if (!value.empty() && value[0] == '#') {
+      value.clear();  // KEY=   # comment: an empty value with a comment
     } else {
       const auto hash = value.find(" #");
       if (hash != std::string::npos) value = trim(value.substr(0, hash));

@@ -5,7 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 
 namespace nt {
@@ -216,4 +218,25 @@ TEST(SplitList, TrimsAndDropsEmptyItems) {
 }
 
 }  // namespace
+// .env.example writes unset settings as `KEY=      # what it means`: the value is empty, not
+// the comment.
+TEST(Dotenv, EmptyValueWithInlineComment) {
+  const auto vars = parse_dotenv("GIPHY_API_KEY=                # empty: no GIFs\nB=#notacomment\n");
+  EXPECT_EQ(vars.at("GIPHY_API_KEY"), "");
+  EXPECT_EQ(vars.at("B"), "");
+}
+
+// Every setting of .env.example parses to its documented default (or empty) through the same
+// parser, so a copy of the example is a working configuration apart from the required ones.
+TEST(Dotenv, ExampleFileHasNoCommentsInValues) {
+  std::ifstream in(std::string(NERUTALK_DOCS_DIR) + "/../.env.example");
+  ASSERT_TRUE(in.good());
+  std::stringstream buf;
+  buf << in.rdbuf();
+  for (const auto& [k, v] : parse_dotenv(buf.str())) {
+    EXPECT_EQ(v.find('#'), std::string::npos) << k << "=" << v;
+  }
+}
+
 }  // namespace nt
+
