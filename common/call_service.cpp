@@ -101,6 +101,7 @@ struct Participant {
 };
 
 struct LoadedCall {
+  explicit LoadedCall(PgResult r) : row(std::move(r)) {}
   PgResult row;
   std::vector<Participant> people;
   CallState state = CallState::kInitiated;
@@ -118,9 +119,9 @@ const Participant* find(const std::vector<Participant>& ps, const std::string& u
 
 // The call row `lock` returns and its participants; nullopt when there is no such row.
 std::optional<LoadedCall> load_locked(Pg& pg, const Sql& lock, int64_t call_id) {
-  LoadedCall c;
-  c.row = pg.exec(lock, {pg_int(call_id)});
-  if (c.row.empty()) return std::nullopt;
+  PgResult row = pg.exec(lock, {pg_int(call_id)});
+  if (row.empty()) return std::nullopt;
+  LoadedCall c(std::move(row));
   c.id = call_id;
   c.channel = c.row.str(0, 1);
   c.state = parse_call_state(c.row.str(0, 3)).value_or(CallState::kEnded);

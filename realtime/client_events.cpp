@@ -3,6 +3,7 @@
 // worker thread and answer with an ack (or an error frame) when done; nothing here blocks.
 #include <algorithm>
 
+#include "call_service.hpp"
 #include "chat_service.hpp"
 #include "error_json.hpp"
 #include "errors.hpp"
@@ -181,6 +182,25 @@ void on_send_message(Server& srv, Session* s, const Frame& f) {
 // sync {chats: {"<chat_id>": last_seq}}: every missed message as new_message (ascending per
 // chat, at most kMaxSyncMessagesPerChat each), then sync_complete with, per chat, the last seq
 // sent and whether more remain (page the rest with GET .../messages?after_id=).
+// call_answered / call_declined / call_ended {call_id}: the REST transitions (call_service),
+// acked with {call} (and the caller's own agora credentials for an answer).
+void on_call_event(Server& srv, Session* s, const Frame& f, CallEvent event) {
+  FieldReader r(f.data);
+  const auto call_id = r.integer("call_id", true, 1, INT64_MAX);
+  r.done();
+  const std::string user = s->user_id;
+  run_job(
+      srv, s, f,
+      [user, call_id = *call_id, event](Deps& d) { return act_on_call(d, user, call_id, event); },
+      [](Server& srv, Session* s, const Json& id, const Json& result) {
+        send_ack(srv, s, id, "call", result.at("call"));
+      });
+}
+
+void on_call_answered(Server& srv, Session* s, const Frame& f) { on_call_event(srv, s, f, CallEvent::kAnswer); }
+void on_call_declined(Server& srv, Session* s, const Frame& f) { on_call_event(srv, s, f, CallEvent::kDecline); }
+void on_call_ended(Server& srv, Session* s, const Frame& f) { on_call_event(srv, s, f, CallEvent::kEnd); }
+
 void on_sync(Server& srv, Session* s, const Frame& f) {
   const Json chats = f.data.at("chats");
   if (!chats || !json_is_object(chats.get())) {
@@ -282,6 +302,9 @@ const EventRow kEvents[] = {
     {"join_chat", on_join_chat},
     {"leave_chat", on_leave_chat},
     {"typing_indicator", on_typing},
+    {"call_answered", on_call_answered},
+    {"call_declined", on_call_declined},
+    {"call_ended", on_call_ended},
     {"message_read", on_message_read},
     {"send_message", on_send_message},
     {"sync", on_sync},

@@ -43,6 +43,18 @@ Response notification_count(Ctx& ctx);
 Response read_notification(Ctx& ctx);
 Response read_all_notifications(Ctx& ctx);
 
+// calls.cpp
+Response initiate_call(Ctx& ctx);
+Response answer_call(Ctx& ctx);
+Response decline_call(Ctx& ctx);
+Response end_call(Ctx& ctx);
+Response join_call(Ctx& ctx);
+Response leave_call(Ctx& ctx);
+Response invite_to_call(Ctx& ctx);
+Response get_call(Ctx& ctx);
+Response call_history(Ctx& ctx);
+Response call_stats(Ctx& ctx);
+
 // files.cpp
 Response upload_file(Ctx& ctx);
 Response get_file(Ctx& ctx);
