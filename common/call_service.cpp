@@ -53,10 +53,10 @@ const Sql kSetStatuses{"call_set_statuses",
 // The duration counts from the first answer, in whole seconds.
 const Sql kSetCallState{
     "call_set_state",
-    "UPDATE video_calls SET status = $2, "
-    "answered_at = CASE WHEN $2 = 'ongoing' THEN coalesce(answered_at, now()) ELSE answered_at END, "
-    "ended_at = CASE WHEN $3 THEN now() ELSE ended_at END, "
-    "duration = CASE WHEN $3 AND answered_at IS NOT NULL "
+    "UPDATE video_calls SET status = $2::text, "
+    "answered_at = CASE WHEN $2::text = 'ongoing' THEN coalesce(answered_at, now()) ELSE answered_at END, "
+    "ended_at = CASE WHEN $3::bool THEN now() ELSE ended_at END, "
+    "duration = CASE WHEN $3::bool AND answered_at IS NOT NULL "
     "THEN greatest(0, floor(extract(epoch FROM now() - answered_at)))::int ELSE duration END "
     "WHERE id = $1"};
 const Sql kCallMembersInChat{"call_members_in_chat",
