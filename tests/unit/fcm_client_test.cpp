@@ -7,13 +7,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdio>
 #include <deque>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "crypto.hpp"
@@ -73,6 +76,7 @@ struct Script {
   };
   std::map<std::string, std::deque<HttpResponse>> answers;
   std::vector<Seen> seen;
+  std::mutex mutex;
   int issued = 0;
 
   void add(const std::string& url, long status, std::string body, HttpHeaders headers = {}) {
@@ -84,6 +88,7 @@ struct Script {
   }
   HttpTransport transport() {
     return [this](const HttpRequest& req) {
+      std::lock_guard<std::mutex> lock(mutex);  // senders on several threads share a Script
       seen.push_back({req.url, req.headers, std::string(req.body)});
       if (req.url == kTokenUri && answers[kTokenUri].empty()) {
         HttpResponse r;
@@ -281,6 +286,25 @@ TEST(FcmClientSend, OneTokenServesManySendsWithTheBodyAndBearer) {
     EXPECT_EQ(header(send.headers, "Content-Type"), "application/json; charset=UTF-8");
   }
   EXPECT_EQ(sends[1].body, fcm_request_body(message("d2")).dump());
+}
+
+TEST(FcmClientSend, ThreadsSendingAtOnceShareOneTokenRequest) {
+  Script s;
+  s.add(kSendUrl, 200, R"({"name":"projects/file-project/messages/m"})");
+  const FcmClient client(config(), account(), s.transport());
+  std::atomic<int> sent{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 5; ++i) {
+        if (client.send(message("d" + std::to_string(t * 10 + i))).is_sent) ++sent;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(sent.load(), 40);
+  EXPECT_EQ(s.to(kTokenUri).size(), 1u);
+  EXPECT_EQ(s.to(kSendUrl).size(), 40u);
 }
 
 TEST(FcmClientSend, OAuthUrlSettingChangesTheTargetNotTheAudience) {
