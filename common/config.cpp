@@ -123,6 +123,17 @@ const Setting kSettings[] = {
     {"GIPHY_RATING", "pg-13", false, Kind::kString, 0, 0, field_of<&Config::giphy_rating>},
     {"GIF_CACHE_SECONDS", "300", false, Kind::kInt, 0, 86400, field_of<&Config::gif_cache_seconds>},
     {"TENOR_API_KEY", "", false, Kind::kString, 0, 0, field_of<&Config::tenor_api_key>},
+    {"FCM_PROJECT_ID", "", false, Kind::kString, 0, 0, field_of<&Config::fcm_project_id>},
+    {"FCM_SERVICE_ACCOUNT_FILE", "", false, Kind::kString, 0, 0,
+     field_of<&Config::fcm_service_account_file>},
+    {"FCM_BASE_URL", "https://fcm.googleapis.com", false, Kind::kString, 0, 0,
+     field_of<&Config::fcm_base_url>},
+    {"FCM_OAUTH_URL", "", false, Kind::kString, 0, 0, field_of<&Config::fcm_oauth_url>},
+    {"FCM_MAX_ATTEMPTS", "5", false, Kind::kInt, 1, 20, field_of<&Config::fcm_max_attempts>},
+    {"FCM_RETRY_BASE_MS", "500", false, Kind::kInt, 10, 60000,
+     field_of<&Config::fcm_retry_base_ms>},
+    {"FCM_RETRY_MAX_MS", "60000", false, Kind::kInt, 100, 3600000,
+     field_of<&Config::fcm_retry_max_ms>},
 };
 
 // Settings and .env lines lose surrounding blanks and line ends.
@@ -234,6 +245,13 @@ Config config_from_map(const std::map<std::string, std::string>& vars) {
   if (c.giphy_rating != "g" && c.giphy_rating != "pg" && c.giphy_rating != "pg-13" &&
       c.giphy_rating != "r") {
     malformed.push_back("GIPHY_RATING (g, pg, pg-13 or r)");
+  }
+  const auto http_url = [](const std::string& u) {
+    return u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0;
+  };
+  if (!http_url(c.fcm_base_url)) malformed.push_back("FCM_BASE_URL (an http:// or https:// URL)");
+  if (!c.fcm_oauth_url.empty() && !http_url(c.fcm_oauth_url)) {
+    malformed.push_back("FCM_OAUTH_URL (an http:// or https:// URL)");
   }
   std::string msg;
   if (!missing.empty()) {

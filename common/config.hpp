@@ -89,6 +89,14 @@ struct Config {
   std::string giphy_rating;
   int64_t gif_cache_seconds = 300;
   std::string tenor_api_key;  // read but unused: Tenor's API was shut down on 2026-06-30
+  // Push notifications (FCM HTTP v1, DESIGN.md §4.5).
+  std::string fcm_project_id;            // "" = the service-account file's project_id
+  std::string fcm_service_account_file;  // "" = push not configured
+  std::string fcm_base_url;
+  std::string fcm_oauth_url;  // "" = the service-account file's token_uri
+  int64_t fcm_max_attempts = 5;
+  int64_t fcm_retry_base_ms = 500;
+  int64_t fcm_retry_max_ms = 60000;
 };
 
 // Reads `dotenv_path` (if it exists) and the environment into a Config. Throws ConfigError

@@ -5,7 +5,7 @@ NT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NT_PACKAGES=(build-essential cmake pkg-config ca-certificates
   libfcgi-dev libpq-dev libwebsockets-dev libwebsockets-evlib-uv libuv1-dev libhiredis-dev
   libjansson-dev libssl-dev libcurl4-openssl-dev libgd-dev zlib1g-dev libcrypt-dev libgtest-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev openssl
   postgresql redis-server nginx-light python3 python3-pytest python3-requests python3-websocket)
 
 nt_log() { printf '\033[1m[nerutalk]\033[0m %s\n' "$*" >&2; }
