@@ -107,6 +107,8 @@ Json chat_json(const PgResult& r, int row) {
       .set("updated_at", r.time(row, 6));
 }
 
+}  // namespace
+
 std::vector<std::string> read_user_ids(FieldReader& f, const Json& body, const char* list_name,
                                        const char* single_name, size_t max) {
   std::vector<std::string> out;
@@ -140,6 +142,8 @@ std::vector<std::string> read_user_ids(FieldReader& f, const Json& body, const c
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
+
+namespace {
 
 // In-app "added to a group" notifications in each recipient's language, then the events.
 void notify_added(Deps& d, int64_t chat_id, const std::string& group_name,

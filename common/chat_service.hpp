@@ -11,6 +11,7 @@
 #include "app_deps.hpp"
 #include "chat_rules.hpp"
 #include "json.hpp"
+#include "validate.hpp"
 
 namespace nt {
 
@@ -18,6 +19,11 @@ namespace nt {
 Membership load_membership(Pg& pg, int64_t chat_id, const std::string& user_id);
 // Same, throwing 404 (same body as a missing chat) for non-members.
 Membership require_membership(Pg& pg, int64_t chat_id, const std::string& user_id);
+
+// User ids from `body[list_name]` (an array of UUIDs, at most `max`) and `body[single_name]`
+// (one UUID; nullptr: none), lower-cased, sorted and without repeats. Problems go to `f`.
+std::vector<std::string> read_user_ids(FieldReader& f, const Json& body, const char* list_name,
+                                       const char* single_name, size_t max);
 
 // Ids of the chats a user is in (the realtime daemon routes events with it).
 std::vector<int64_t> chat_ids_of_user(Pg& pg, const std::string& user_id);
