@@ -42,10 +42,14 @@ const Sql kRequeueDue{"push_requeue_due",
                       "SELECT id FROM push_notifications WHERE state = 'pending' "
                       "AND queued_at IS NULL AND next_attempt_at <= now() "
                       "ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING id"};
+// Pending rows queued N seconds before the oldest entry still on the stream ($3, epoch ms;
+// NULL: the stream is empty) cannot have an entry any more (handled entries are deleted), so a
+// long backlog is not added again while it drains.
 const Sql kRequeueStale{"push_requeue_stale",
                         "UPDATE push_notifications SET queued_at = now() WHERE id IN ("
                         "SELECT id FROM push_notifications WHERE state = 'pending' "
-                        "AND queued_at < now() - make_interval(secs => $2::float8) "
+                        "AND queued_at < least(now(), coalesce(to_timestamp($3::float8 / 1000), "
+                        "now())) - make_interval(secs => $2::float8) "
                         "AND (next_attempt_at IS NULL OR next_attempt_at <= now()) "
                         "ORDER BY queued_at LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING id"};
 
@@ -269,11 +273,21 @@ PushDeliveryStats deliver_push_jobs(Deps& d, const FcmClient* fcm, const std::st
 
 int64_t requeue_pushes(Deps& d) {
   int64_t total = 0;
+  // The time of the oldest entry on the stream, from its id ("<ms>-<seq>").
+  const std::optional<int64_t> oldest_ms = [&]() -> std::optional<int64_t> {
+    RedisReplyPtr r = d.redis.command({"XRANGE", kPushStream, "-", "+", "COUNT", "1"});
+    if (r->type != REDIS_REPLY_ARRAY || r->elements == 0) return std::nullopt;
+    std::vector<StreamEntry> first;
+    collect_entries(r.get(), first);
+    if (first.empty()) return std::nullopt;
+    return std::strtoll(first[0].id.c_str(), nullptr, 10);
+  }();
   for (const Sql* q : {&kRequeueDue, &kRequeueStale}) {
     for (int round = 0; round < kRequeueRounds; ++round) {
       PgResult r = q == &kRequeueDue
                        ? d.pg.exec(*q, {pg_int(kRequeueBatch)})
-                       : d.pg.exec(*q, {pg_int(kRequeueBatch), pg_int(d.cfg.push_requeue_seconds)});
+                       : d.pg.exec(*q, {pg_int(kRequeueBatch), pg_int(d.cfg.push_requeue_seconds),
+                                        oldest_ms ? pg_int(*oldest_ms) : std::nullopt});
       std::vector<int64_t> ids;
       for (int i = 0; i < r.rows(); ++i) ids.push_back(r.i64(i, 0));
       if (!ids.empty() && !enqueue_push_jobs(d.redis, ids)) return total;

@@ -43,8 +43,10 @@ PushDeliveryStats deliver_push_jobs(Deps& d, const FcmClient* fcm, const std::st
                                     const std::function<bool()>& stop);
 
 // One run of the re-queue job: stream entries for pending rows whose retry is due and for
-// pending rows queued more than PUSH_REQUEUE_SECONDS ago. Safe with several daemons (rows are
-// taken with SKIP LOCKED). Returns the number of rows put back on the stream.
+// pending rows queued more than PUSH_REQUEUE_SECONDS before the oldest entry still on the
+// stream (or before now when it is empty): their entry was lost. Safe with several daemons
+// (rows are taken with SKIP LOCKED). Returns the number of rows put back on the stream. Throws
+// RedisUnavailable when Redis is down (nothing could be queued anyway).
 int64_t requeue_pushes(Deps& d);
 
 }  // namespace nt
