@@ -35,6 +35,7 @@ Scripted device tokens (by prefix), after the checks above:
   reauth-*         the first request revokes the access token it carries and answers 401
                    UNAUTHENTICATED (as for an access token that expired early), then 200
   apnsauth-*       401 with FcmError THIRD_PARTY_AUTH_ERROR
+  slow-*           200 after SLOW_SECONDS (a queue that takes a while to drain)
 
 Control paths (unsigned, loopback only):
   GET  /_standin/requests       every request: {"kind": "token" | "send" | "other", "time",
@@ -69,6 +70,7 @@ SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 FCM_ERROR = "type.googleapis.com/google.firebase.fcm.v1.FcmError"
 BAD_REQUEST = "type.googleapis.com/google.rpc.BadRequest"
 CLOCK_SKEW = 300
+SLOW_SECONDS = 0.02
 MESSAGE_FIELDS = {"name", "token", "notification", "data", "android", "apns", "webpush",
                   "fcm_options"}
 SEND_PATH = re.compile(r"^/v1/projects/([^/]+)/messages:send$")
@@ -382,6 +384,8 @@ class Handler(BaseHTTPRequestHandler):
         if device.startswith("reauth-") and seen == 0:
             return 401, rpc_error(401, "UNAUTHENTICATED", "Request had invalid authentication "
                                   "credentials. Expected OAuth 2 access token."), ()
+        if device.startswith("slow-"):
+            time.sleep(SLOW_SECONDS)
         if device.startswith("apnsauth-"):
             return 401, rpc_error(401, "UNAUTHENTICATED", "Auth error from APNS or Web Push "
                                   "Service", [fcm_error("THIRD_PARTY_AUTH_ERROR")]), ()
