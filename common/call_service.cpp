@@ -11,6 +11,7 @@
 #include "errors.hpp"
 #include "events.hpp"
 #include "log.hpp"
+#include "push_service.hpp"
 #include "text.hpp"
 #include "time_util.hpp"
 #include "validate.hpp"
@@ -279,6 +280,46 @@ std::vector<int64_t> uids_for(int64_t call_id, const std::vector<std::string>& u
   return out;
 }
 
+// The name a push shows for `user_id` of a call object: display name, else username.
+std::string name_in_call(const Json& call, const std::string& user_id) {
+  const Json people = call.at("participants");
+  for (size_t i = 0; i < json_array_size(people.get()); ++i) {
+    json_t* p = json_array_get(people.get(), i);
+    if (user_id != json_string_value(json_object_get(p, "user_id"))) continue;
+    json_t* display = json_object_get(p, "display_name");
+    return json_is_string(display) ? json_string_value(display)
+                                   : json_string_value(json_object_get(p, "username"));
+  }
+  return {};
+}
+
+// Incoming-call and missed-call pushes, after the call's transaction. The call is committed
+// already, so a failure here is logged, never thrown.
+void push_to_callees(Deps& d, const Json& call, const std::vector<std::string>& callees,
+                     CallPushKind kind) {
+  if (callees.empty()) return;
+  try {
+    const std::string caller = json_string_value(json_object_get(call.get(), "initiated_by"));
+    queue_call_push(d, callees, json_integer_value(json_object_get(call.get(), "id")), caller,
+                    name_in_call(call, caller), json_string_value(json_object_get(call.get(), "call_type")),
+                    kind);
+  } catch (const std::exception& e) {
+    log_warn("call push not queued: %s", e.what());
+  }
+}
+
+// Participants whose status is `status` in `c` (as loaded after a change).
+std::vector<std::string> with_status(const LoadedCall& c, ParticipantStatus status,
+                                     const std::vector<std::string>& among) {
+  std::vector<std::string> out;
+  for (const auto& p : c.people) {
+    if (p.status == status && std::find(among.begin(), among.end(), p.user_id) != among.end()) {
+      out.push_back(p.user_id);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Json initiate_call(Deps& d, const std::string& caller_id, const Json& body) {
@@ -321,6 +362,7 @@ Json initiate_call(Deps& d, const std::string& caller_id, const Json& body) {
   const auto c = load_locked(d.pg, kCallById, call_id);
   const Json call = calls_json(d.pg, c->row).at(0);
   announce(d, c->people, "call_initiated", Json::object().set("call", call).set("caller_id", caller_id));
+  push_to_callees(d, call, callees, CallPushKind::kIncoming);
   const Participant* me = find(c->people, caller_id);
   return Json::object().set("call", call).set("agora", agora_json(d, call_id, channel, caller_id, me->agora_uid));
 }
@@ -351,6 +393,13 @@ Json act_on_call(Deps& d, const std::string& user_id, int64_t call_id, CallEvent
   else if (event == CallEvent::kDecline) type = "call_declined";
   else if (is_final(t.state)) type = "call_ended";
   announce(d, after->people, type, data);
+  if (t.state == CallState::kCancelled && c->state != CallState::kCancelled) {
+    std::vector<std::string> ringing;
+    for (const auto& p : c->people) {
+      if (p.status == ParticipantStatus::kInvited) ringing.push_back(p.user_id);
+    }
+    push_to_callees(d, call, with_status(*after, ParticipantStatus::kMissed, ringing), CallPushKind::kMissed);
+  }
   Json out = Json::object().set("call", call);
   if (event == CallEvent::kAnswer || event == CallEvent::kJoin) {
     const Participant* me = find(after->people, user_id);
@@ -392,6 +441,7 @@ Json invite_to_call(Deps& d, const std::string& user_id, int64_t call_id, const 
   const Json call = calls_json(d.pg, after->row).at(0);
   publish_after_commit(d.redis, user_channel(invitee),
                        bus_message("call_initiated", Json::object().set("call", call).set("caller_id", user_id)));
+  push_to_callees(d, call, {invitee}, CallPushKind::kIncoming);
   std::vector<Participant> others;
   for (const auto& p : after->people) {
     if (p.user_id != invitee) others.push_back(p);
@@ -471,6 +521,7 @@ int64_t expire_rings(Deps& d) {
     ++changed;
     const auto after = load_locked(d.pg, kCallById, id);
     const Json call = calls_json(d.pg, after->row).at(0);
+    push_to_callees(d, call, expired, CallPushKind::kMissed);
     if (is_final(t.state)) {
       announce(d, after->people, "call_ended", Json::object().set("call", call));
     } else {

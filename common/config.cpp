@@ -132,6 +132,32 @@ const Setting kSettings[] = {
      field_of<&Config::call_ring_timeout_seconds>},
     {"CALL_MAX_PARTICIPANTS", "16", false, Kind::kInt, 2, 64,
      field_of<&Config::call_max_participants>},
+    {"FCM_PROJECT_ID", "", false, Kind::kString, 0, 0, field_of<&Config::fcm_project_id>},
+    {"FCM_SERVICE_ACCOUNT_FILE", "", false, Kind::kString, 0, 0,
+     field_of<&Config::fcm_service_account_file>},
+    {"FCM_BASE_URL", "https://fcm.googleapis.com", false, Kind::kString, 0, 0,
+     field_of<&Config::fcm_base_url>},
+    {"FCM_OAUTH_URL", "", false, Kind::kString, 0, 0, field_of<&Config::fcm_oauth_url>},
+    {"FCM_MAX_ATTEMPTS", "5", false, Kind::kInt, 1, 20, field_of<&Config::fcm_max_attempts>},
+    {"FCM_RETRY_BASE_MS", "500", false, Kind::kInt, 10, 60000,
+     field_of<&Config::fcm_retry_base_ms>},
+    {"FCM_RETRY_MAX_MS", "60000", false, Kind::kInt, 100, 3600000,
+     field_of<&Config::fcm_retry_max_ms>},
+    // Push queue (common/push_service.hpp, push_delivery.hpp).
+    {"PUSH_PREVIEW_CHARS", "100", false, Kind::kInt, 10, 1000, field_of<&Config::push_preview_chars>},
+    {"PUSH_MAX_DEVICE_TOKENS", "20", false, Kind::kInt, 1, 1000,
+     field_of<&Config::push_max_device_tokens>},
+    {"PUSH_POLL_INTERVAL_MS", "200", false, Kind::kInt, 10, 60000,
+     field_of<&Config::push_poll_interval_ms>},
+    {"PUSH_BATCH_SIZE", "64", false, Kind::kInt, 1, 1000, field_of<&Config::push_batch_size>},
+    {"PUSH_CONSUMERS", "1", false, Kind::kInt, 1, 16, field_of<&Config::push_consumers>},
+    {"PUSH_CLAIM_IDLE_MS", "30000", false, Kind::kInt, 100, 86400000,
+     field_of<&Config::push_claim_idle_ms>},
+    {"PUSH_LEASE_SECONDS", "60", false, Kind::kInt, 1, 3600, field_of<&Config::push_lease_seconds>},
+    {"PUSH_REQUEUE_SECONDS", "60", false, Kind::kInt, 1, 86400,
+     field_of<&Config::push_requeue_seconds>},
+    {"PUSH_REQUEUE_INTERVAL_MS", "1000", false, Kind::kInt, 100, 600000,
+     field_of<&Config::push_requeue_interval_ms>},
 };
 
 // Settings and .env lines lose surrounding blanks and line ends.
@@ -248,6 +274,17 @@ Config config_from_map(const std::map<std::string, std::string>& vars) {
   }
   if (c.agora_app_id.empty() != c.agora_app_certificate.empty()) {
     malformed.push_back("AGORA_APP_ID / AGORA_APP_CERTIFICATE (set both or neither)");
+  }
+  const auto http_url = [](const std::string& u) {
+    return u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0;
+  };
+  if (!http_url(c.fcm_base_url)) malformed.push_back("FCM_BASE_URL (an http:// or https:// URL)");
+  if (!c.fcm_oauth_url.empty() && !http_url(c.fcm_oauth_url)) {
+    malformed.push_back("FCM_OAUTH_URL (an http:// or https:// URL)");
+  }
+  // A sender's claim must outlive its longest attempt: a token request and two sends.
+  if (c.push_lease_seconds * 1000 <= 3 * c.http_client_timeout_ms) {
+    malformed.push_back("PUSH_LEASE_SECONDS (more than 3 x HTTP_CLIENT_TIMEOUT_MS)");
   }
   std::string msg;
   if (!missing.empty()) {

@@ -95,6 +95,24 @@ struct Config {
   int64_t agora_token_expiry_hours = 24;
   int64_t call_ring_timeout_seconds = 45;
   int64_t call_max_participants = 16;
+  // Push notifications (FCM HTTP v1, DESIGN.md §4.5).
+  std::string fcm_project_id;            // "" = the service-account file's project_id
+  std::string fcm_service_account_file;  // "" = push not configured
+  std::string fcm_base_url;
+  std::string fcm_oauth_url;  // "" = the service-account file's token_uri
+  int64_t fcm_max_attempts = 5;
+  int64_t fcm_retry_base_ms = 500;
+  int64_t fcm_retry_max_ms = 60000;
+  // Push queue (DESIGN.md §4.5, §7).
+  int64_t push_preview_chars = 100;      // {preview} of a message push
+  int64_t push_max_device_tokens = 20;   // active tokens per user; registering more retires the oldest
+  int64_t push_poll_interval_ms = 200;   // how often each sender reads the stream
+  int64_t push_batch_size = 64;          // stream entries per read
+  int64_t push_consumers = 1;            // senders per realtime daemon (each a worker thread)
+  int64_t push_claim_idle_ms = 30000;    // entries of a vanished sender are taken over after this
+  int64_t push_lease_seconds = 60;       // a claimed row is not sent again before this
+  int64_t push_requeue_seconds = 60;     // pending rows queued longer ago get a new entry
+  int64_t push_requeue_interval_ms = 1000;  // how often the re-queue job runs
 };
 
 // Reads `dotenv_path` (if it exists) and the environment into a Config. Throws ConfigError

@@ -205,6 +205,17 @@ const CatalogRow kCatalog[] = {
      {"You were added to {name}", "Anda ditambahkan ke {name}", "{name} に追加されました",
       "{name}에 추가되었습니다", "您已被添加到 {name}"}},
 
+    // Push texts (push.*): pieces that fill the notification_templates placeholders.
+    {"push.preview_image", {"📷 Photo", "📷 Foto", "📷 写真", "📷 사진", "📷 图片"}},
+    {"push.preview_video", {"🎥 Video", "🎥 Video", "🎥 動画", "🎥 동영상", "🎥 视频"}},
+    {"push.preview_audio",
+     {"🎤 Voice message", "🎤 Pesan suara", "🎤 音声メッセージ", "🎤 음성 메시지", "🎤 语音消息"}},
+    {"push.preview_file", {"📎 File", "📎 Berkas", "📎 ファイル", "📎 파일", "📎 文件"}},
+    {"push.preview_sticker", {"Sticker", "Stiker", "スタンプ", "스티커", "贴纸"}},
+    {"push.preview_location", {"📍 Location", "📍 Lokasi", "📍 位置情報", "📍 위치", "📍 位置"}},
+    {"push.call_video", {"video", "video", "ビデオ通話", "영상 통화", "视频通话"}},
+    {"push.call_audio", {"voice", "suara", "音声通話", "음성 통화", "语音通话"}},
+
     // Language names (lang.<code>) shown by GET /languages in the request language.
     {"lang.en", {"English", "Inggris", "英語", "영어", "英语"}},
     {"lang.id", {"Indonesian", "Indonesia", "インドネシア語", "인도네시아어", "印度尼西亚语"}},

@@ -9,6 +9,7 @@
 #include "events.hpp"
 #include "i18n.hpp"
 #include "message_json.hpp"
+#include "push_service.hpp"
 #include "search_tokens.hpp"
 #include "validate.hpp"
 
@@ -290,6 +291,8 @@ SendOutcome send_message(Deps& d, const std::string& sender_id, int64_t chat_id,
     publish_after_commit(d.redis, user_channel(json_string_value(e.at("user_id").get())),
                          bus_message("mention_notification", data));
   }
+  // Members with no live connection hear of it by push (after the events: those are faster).
+  queue_message_pushes(d, MessagePush{sender_id, chat_id, id, in.type, in.content, mentions});
   return {message, true};
 }
 

@@ -7,6 +7,7 @@
 
 #include <uv.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -29,6 +30,8 @@ class Jobs {
   void start();
   // Loop thread: stops the timers and closes their handles.
   void stop();
+  // Any thread: whether stop() has run; a long job run checks it to end early.
+  bool stopping() const { return stopped_.load(); }
 
  private:
   struct Job {
@@ -44,7 +47,7 @@ class Jobs {
 
   uv_loop_t* loop_;
   Workers& workers_;
-  bool stopped_ = false;
+  std::atomic<bool> stopped_{false};
   std::vector<std::unique_ptr<Job>> jobs_;
 };
 

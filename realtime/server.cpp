@@ -10,6 +10,7 @@
 #include "i18n.hpp"
 #include "events.hpp"
 #include "log.hpp"
+#include "push_jobs.hpp"
 #include "storage_gc.hpp"
 #include "time_util.hpp"
 #include "user_settings.hpp"
@@ -83,6 +84,7 @@ Server::Server(const Config& cfg, uv_loop_t* loop)
 Server::~Server() = default;
 
 bool Server::start() {
+  if (!add_push_jobs(jobs_, cfg_)) return false;
   retry_.secs_since_valid_ping = static_cast<uint16_t>(cfg_.ws_ping_interval_seconds);
   retry_.secs_since_valid_hangup = static_cast<uint16_t>(cfg_.ws_pong_timeout_seconds);
 

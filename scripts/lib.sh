@@ -5,7 +5,7 @@ NT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NT_PACKAGES=(build-essential cmake pkg-config ca-certificates
   libfcgi-dev libpq-dev libwebsockets-dev libwebsockets-evlib-uv libuv1-dev libhiredis-dev
   libjansson-dev libssl-dev libcurl4-openssl-dev libgd-dev zlib1g-dev libcrypt-dev libgtest-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev openssl
   postgresql redis-server nginx-light python3 python3-pytest python3-requests python3-websocket)
 
 nt_log() { printf '\033[1m[nerutalk]\033[0m %s\n' "$*" >&2; }
@@ -177,11 +177,8 @@ nt_start_stack() {
   for i in $(seq 1 "$rt_count"); do
     local port; port=$(nt_env_get "$env" "NT_REALTIME_PORT_$i" "$((8090 + i - 1))")
     rt_ports+=("$port")
-    # NT_REALTIME_ENV_<i>="KEY=VALUE ..." overrides settings of one daemon only.
     local extra; extra=$(nt_env_get "$env" "NT_REALTIME_ENV_$i" "")
-    env $extra NERUTALK_ENV_FILE="$env" REALTIME_PORT="$port" REALTIME_NODE_ID="rt$i" setsid \
-      "$bin/realtime/nerutalk-realtime" >>"$dir/log/realtime$i.log" 2>&1 < /dev/null &
-    echo $! >"$dir/run/realtime$i.pid"
+    nt_realtime_start "$dir" "$env" "$bin" "$i"
     # A daemon with its own settings is reachable only as /ws?node=<i>, not in the default pool.
     [ -n "$extra" ] || upstreams+="        server 127.0.0.1:$port;"$'\n'
     nodemap+="        \"$i\" nerutalk_rt_$i;"$'\n'
@@ -233,6 +230,33 @@ PY
     || { tail -5 "$dir"/log/*.log; nt_die "the stack is not ready"; }
 }
 
+# nt_realtime_start DIR ENV_FILE BIN_DIR I: realtime daemon I of the stack under DIR, on port
+# NT_REALTIME_PORT_<I> as node rt<I>; NT_REALTIME_ENV_<I>="KEY=VALUE ..." overrides settings of
+# that daemon only. Pid in DIR/run/realtime<I>.pid. Also used by tests that restart the daemons.
+nt_realtime_start() {
+  local dir="$1" env="$2" bin="$3" i="$4" port extra
+  port=$(nt_env_get "$env" "NT_REALTIME_PORT_$i" "$((8090 + i - 1))")
+  extra=$(nt_env_get "$env" "NT_REALTIME_ENV_$i" "")
+  env $extra NERUTALK_ENV_FILE="$env" REALTIME_PORT="$port" REALTIME_NODE_ID="rt$i" setsid \
+    "$bin/realtime/nerutalk-realtime" >>"$dir/log/realtime$i.log" 2>&1 < /dev/null &
+  echo $! >"$dir/run/realtime$i.pid"
+}
+
+# nt_realtime_restart_all DIR ENV_FILE BIN_DIR [stop|start|both]: stops every realtime daemon of
+# the stack (SIGTERM: a graceful stop) and/or starts them again, waiting for their ports.
+nt_realtime_restart_all() {
+  local dir="$1" env="$2" bin="$3" what="${4:-both}" i port
+  if [ "$what" != start ]; then
+    for f in "$dir"/run/realtime*.pid; do nt_stop_pidfile "$f"; done
+  fi
+  [ "$what" != stop ] || return 0
+  for i in $(seq 1 "$(nt_env_get "$env" NT_REALTIME_DAEMONS 1)"); do
+    nt_realtime_start "$dir" "$env" "$bin" "$i"
+    port=$(nt_env_get "$env" "NT_REALTIME_PORT_$i" "$((8090 + i - 1))")
+    nt_wait_for 60 "realtime on $port" bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" || return 1
+  done
+}
+
 # nt_stop_pidfile FILE: SIGTERM to the process FILE names, SIGKILL after 5 s; removes FILE.
 nt_stop_pidfile() {
   [ -f "$1" ] || return 0
@@ -270,3 +294,24 @@ nt_s3_standin_start() {
 }
 
 nt_s3_standin_stop() { nt_stop_pidfile "$1/run/s3-standin.pid"; }
+
+# nt_fcm_standin_start DIR PORT: a throwaway Google service account (RSA key made by openssl,
+# DIR/fcm/service-account.json) and the FCM + OAuth stand-in (tests/integration/standins/
+# fcm_standin.py) on 127.0.0.1:PORT verifying its JWTs with the public key, for project
+# nerutalk-test. Log in DIR/log/fcm-standin.log, pid in DIR/run/fcm-standin.pid.
+nt_fcm_standin_start() {
+  local dir="$1" port="$2" sa email kid
+  mkdir -p "$dir/run" "$dir/log" "$dir/fcm"
+  sa=$(/usr/bin/python3 "$NT_ROOT/tests/integration/standins/fcm_keys.py" "$dir/fcm" nerutalk-test | head -1) \
+    || return 1
+  email=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["client_email"])' "$sa")
+  kid=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["private_key_id"])' "$sa")
+  setsid /usr/bin/python3 "$NT_ROOT/tests/integration/standins/fcm_standin.py" --port "$port" \
+    --public-key "$dir/fcm/service-account.pub.pem" --client-email "$email" --key-id "$kid" \
+    --project nerutalk-test >>"$dir/log/fcm-standin.log" 2>&1 </dev/null &
+  echo $! >"$dir/run/fcm-standin.pid"
+  nt_wait_for 15 "the FCM stand-in on :$port" curl -sf "http://127.0.0.1:$port/_standin/stats" \
+    || { tail -20 "$dir/log/fcm-standin.log"; return 1; }
+}
+
+nt_fcm_standin_stop() { nt_stop_pidfile "$1/run/fcm-standin.pid"; }

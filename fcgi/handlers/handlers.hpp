@@ -70,6 +70,15 @@ Response get_sticker_image(Ctx& ctx);
 Response gif_search(Ctx& ctx);
 Response gif_trending(Ctx& ctx);
 
+// push.cpp
+Response register_device_token(Ctx& ctx);
+Response list_device_tokens(Ctx& ctx);
+Response update_device_token(Ctx& ctx);
+Response delete_device_token(Ctx& ctx);
+Response send_push(Ctx& ctx);
+Response broadcast_push(Ctx& ctx);
+Response push_stats(Ctx& ctx);
+
 // system.cpp
 Response health(Ctx& ctx);
 Response health_ready(Ctx& ctx);

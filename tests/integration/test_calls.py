@@ -8,11 +8,13 @@ import time
 import zlib
 
 import pytest
+import requests
 
 from conftest import (RFC3339_MS, api, assert_error, create_group, env_setting, field_codes,
-                      register, ws_event, ws_open, ws_send_json)
+                      register, wait_until, ws_event, ws_open, ws_send_json)
 
 S3_BASE = os.environ.get("NT_S3_BASE_URL", "")
+FCM = os.environ.get("NT_FCM_STANDIN_URL", "").rstrip("/")
 RING = int(env_setting("CALL_RING_TIMEOUT_SECONDS", "45"))
 APP_ID = env_setting("AGORA_APP_ID", "")
 
@@ -234,3 +236,31 @@ def test_calls_work_without_agora_credentials():
     assert agora["reason"] == "media_tokens_not_configured" and agora["channel"] and agora["uid"]
     r = api("POST", "video-calls/%d/answer" % r.json()["call"]["id"], token=b.access, base=S3_BASE)
     assert r.status_code == 200 and r.json()["call"]["status"] == "ongoing"
+
+
+def fcm_sends_to(device_token):
+    r = requests.get(FCM + "/_standin/requests", timeout=10)
+    assert r.status_code == 200
+    return [q for q in r.json() if q["kind"] == "send" and q["device_token"] == device_token]
+
+
+def test_callee_phone_rings_by_push_then_gets_a_missed_call_push():
+    """An incoming call is a high-priority push to every device of the callee (phones ring
+    from it even with the app closed); when nobody answers, a missed-call push follows."""
+    if not FCM:
+        pytest.fail("NT_FCM_STANDIN_URL is not set: scripts/test starts the FCM stand-in")
+    a, b = register(display_name="Alice Caller"), register()
+    device = "callee-phone-%d" % int(time.time() * 1000)
+    r = api("POST", "push-notifications/device-tokens", token=b.access,
+            json_body={"token": device, "device_type": "android"})
+    assert r.status_code == 201, r.text
+    call = initiate(a, [b], call_type="audio")["call"]
+    wait_until(lambda: len(fcm_sends_to(device)) >= 1, 15, what="incoming-call push")
+    incoming = fcm_sends_to(device)[0]["body"]["message"]
+    assert incoming["android"]["priority"] == "HIGH"
+    assert incoming["data"]["call_id"] == str(call["id"]) and "Alice Caller" in incoming["notification"]["body"] + incoming["notification"]["title"]
+    wait_until(lambda: len(fcm_sends_to(device)) >= 2, RING + 15, what="missed-call push")
+    missed = fcm_sends_to(device)[1]["body"]["message"]
+    assert missed["data"]["call_id"] == str(call["id"]) and missed["android"]["priority"] == "NORMAL"
+    assert missed["notification"]["title"] != incoming["notification"]["title"]
+    assert len(fcm_sends_to(device)) == 2

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from conftest import NT_ROOT
-from standins import free_port, start_s3_standin
+from standins import built_program, free_port, start_s3_standin
 
 ACCESS_KEY = "AKIDNERUTALKTEST"
 SECRET_KEY = "nerutalk/test+secret/KEY0123456789abcdef"
@@ -26,20 +26,7 @@ REGION = "eu-central-1"
 BUCKET = "nerutalk-test"
 
 
-def check_binary():
-    """s3_storage_check of NT_BUILD_DIR, else of the newest of the usual build folders."""
-    rel = os.path.join("tests", "storage", "s3_storage_check")
-    if os.environ.get("NT_BUILD_DIR"):
-        candidates = [os.path.join(os.environ["NT_BUILD_DIR"], rel)]
-    else:
-        candidates = [os.path.join(NT_ROOT, d, rel) for d in ("build-asan", "build", "build-dev")]
-    found = [p for p in candidates if os.access(p, os.X_OK)]
-    if not found:
-        pytest.fail("s3_storage_check is not built (looked for %s)" % ", ".join(candidates))
-    return max(found, key=os.path.getmtime)
-
-
-BINARY = check_binary()
+BINARY = built_program(os.path.join("tests", "storage", "s3_storage_check"))
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,8 @@ with SIGTERM. scripts/test starts its own long-lived ones from scripts/lib.sh.
 
     with start_s3_standin("AKID", "secret", buckets=["b"]) as s3:
         ... s3.url, s3.stats(), s3.set_clock_offset(900) ...
+    with start_fcm_standin(public_key_path, client_email, "project") as fcm:
+        ... fcm.url, fcm.requests(), fcm.stats(), fcm.revoke_tokens() ...
 """
 import json
 import os
@@ -14,6 +16,8 @@ import tempfile
 import time
 import urllib.request
 
+import pytest
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -21,6 +25,25 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def built_program(rel_path, override_env=None):
+    """A test program of the build (e.g. tests/fcm/fcm_client_check, which the stand-ins here
+    are talked to through): $override_env when that is set, else under NT_BUILD_DIR (scripts/test
+    passes its ASan build), else the newest of the usual build folders. Fails the test module
+    when there is none."""
+    root = os.environ.get("NT_ROOT", os.path.abspath(os.path.join(HERE, "..", "..", "..")))
+    if override_env and os.environ.get(override_env):
+        candidates = [os.environ[override_env]]
+    elif os.environ.get("NT_BUILD_DIR"):
+        candidates = [os.path.join(os.environ["NT_BUILD_DIR"], rel_path)]
+    else:
+        candidates = [os.path.join(root, d, rel_path) for d in ("build-asan", "build", "build-dev")]
+    found = [p for p in candidates if os.access(p, os.X_OK)]
+    if not found:
+        pytest.fail("%s is not built (looked for %s)" % (os.path.basename(rel_path),
+                                                        ", ".join(candidates)))
+    return max(found, key=os.path.getmtime)
 
 
 class StandIn:
@@ -93,3 +116,33 @@ class S3StandIn(StandIn):
 def start_s3_standin(access_key, secret_key, region="us-east-1", buckets=("nerutalk-test",),
                      session_token=None):
     return S3StandIn(access_key, secret_key, region, buckets, session_token)
+
+
+class FcmStandIn(StandIn):
+    """fcm_standin.py: Google's token endpoint (verifying every RS256 assertion) and FCM's
+    messages:send (checking the bearer token, the project and the body)."""
+
+    def __init__(self, public_key_path, client_email, project, audience, key_id):
+        args = ["--public-key", public_key_path, "--client-email", client_email,
+                "--project", project, "--audience", audience]
+        if key_id:
+            args += ["--key-id", key_id]
+        super().__init__("fcm_standin.py", args, "/_standin/stats")
+        self.token_url = self.url + "/token"
+
+    def requests(self, kind=None):
+        """Recorded requests, oldest first, of one kind ("token", "send") or all."""
+        return [r for r in self.get_json("/_standin/requests") if kind is None or r["kind"] == kind]
+
+    def stats(self):
+        return self.get_json("/_standin/stats")
+
+    def revoke_tokens(self):
+        req = urllib.request.Request(self.url + "/_standin/revoke-tokens", data=b"", method="POST")
+        with urllib.request.urlopen(req, timeout=5):
+            pass
+
+
+def start_fcm_standin(public_key_path, client_email, project,
+                      audience="https://oauth2.googleapis.com/token", key_id=""):
+    return FcmStandIn(public_key_path, client_email, project, audience, key_id)
