@@ -389,6 +389,18 @@ def wait_ready(timeout=30):
     wait_until(lambda: ready_status() == 200, timeout, 0.1, "/health/ready 200")
 
 
+def psql(sql):
+    """Runs SQL on the main stack's database as the postgres superuser: white-box setup and
+    checks that no API offers (making an admin, ageing a row for a background job)."""
+    port = env_setting("NT_PG_PORT")
+    out = subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-t", "-A",
+                          "-h", os.path.join(STACK_DIR, "run"), "-p", port, "-d", "nerutalk",
+                          "-v", "ON_ERROR_STOP=1", "-c", sql],
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
 def _lib_sh(func):
     assert STACK_DIR and REDIS_PORT, "NT_STACK_DIR and NT_REDIS_PORT are needed"
     cmd = 'source "%s/scripts/lib.sh"; %s "%s" "%s"' % (NT_ROOT, func, STACK_DIR, REDIS_PORT)

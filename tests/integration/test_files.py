@@ -5,7 +5,6 @@ stack of scripts/test (S3 storage against the S3 stand-in, presigned redirects).
 
 import json
 import os
-import subprocess
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,7 +12,7 @@ import pytest
 import requests
 
 from conftest import (API, RFC3339_MS, STACK_DIR, api, assert_error, create_group,
-                      create_private, env_setting, field_codes, raw_request, register,
+                      create_private, env_setting, field_codes, psql, raw_request, register,
                       send_message, wait_until)
 import media
 
@@ -65,17 +64,6 @@ def fetch(user, path, base=None):
 
 def storage_path(key):
     return os.path.join(STACK_DIR, "storage", key)
-
-
-def psql(sql):
-    """Runs SQL on the main stack's database (white-box setup for the GC job only)."""
-    port = env_setting("NT_PG_PORT")
-    out = subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-t", "-A",
-                          "-h", os.path.join(STACK_DIR, "run"), "-p", port, "-d", "nerutalk",
-                          "-v", "ON_ERROR_STOP=1", "-c", sql],
-                         capture_output=True, text=True, timeout=30)
-    assert out.returncode == 0, out.stderr
-    return out.stdout.strip()
 
 
 def used_bytes(user):

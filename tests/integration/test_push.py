@@ -19,10 +19,9 @@ import uuid
 import pytest
 import requests
 
-from conftest import (NT_ROOT, api, assert_error, create_group, create_private, env_setting,
+from conftest import (NT_ROOT, api, assert_error, create_group, create_private, env_setting, psql,
                       register, send_message, wait_until, ws_open)
 from standins import built_program
-from test_files import psql
 
 FCM = os.environ.get("NT_FCM_STANDIN_URL", "").rstrip("/")
 S3_BASE = os.environ.get("NT_S3_BASE_URL", "")
