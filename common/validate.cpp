@@ -1,5 +1,7 @@
 #include "validate.hpp"
 
+#include <cmath>
+
 namespace nt {
 
 size_t utf8_length(std::string_view s) {
@@ -70,6 +72,21 @@ std::optional<int64_t> FieldReader::integer(const char* name, bool required, int
     return std::nullopt;
   }
   return i;
+}
+
+std::optional<double> FieldReader::number(const char* name, bool required, double min, double max) {
+  json_t* v = field(name, required);
+  if (!v) return std::nullopt;
+  if (!json_is_number(v)) {
+    add({name, "invalid_type", {}});
+    return std::nullopt;
+  }
+  const double d = json_number_value(v);
+  if (!std::isfinite(d) || d < min || d > max) {
+    add({name, "out_of_range", {}});
+    return std::nullopt;
+  }
+  return d;
 }
 
 std::optional<bool> FieldReader::boolean(const char* name, bool required) {

@@ -26,12 +26,18 @@ class FieldReader {
   std::optional<std::string> str(const char* name, bool required, size_t min_chars,
                                  size_t max_chars);
   std::optional<int64_t> integer(const char* name, bool required, int64_t min, int64_t max);
+  // A JSON number (integer or real) within [min, max]; `invalid_type` for anything else
+  // (strings such as "48.8" or "NaN", booleans), `out_of_range` outside the bounds or when not
+  // finite. Integers beyond 2^53 lose precision as doubles (callers' ranges are far smaller).
+  std::optional<double> number(const char* name, bool required, double min, double max);
   std::optional<bool> boolean(const char* name, bool required);
   // Whether the field is present and not null.
   bool has(const char* name) const;
 
   void add(FieldError e) { errors_.push_back(std::move(e)); }
   bool ok() const { return errors_.empty(); }
+  // Errors collected so far (compare before and after reading a group of fields).
+  size_t error_count() const { return errors_.size(); }
   // Throws ApiError(kValidation) listing every collected error; no-op when there are none.
   void done() const;
 

@@ -109,6 +109,51 @@ TEST(FieldReader, IntegerBoundsAreInclusive) {
   EXPECT_FALSE(r.ok());
 }
 
+TEST(FieldReader, NumberReadsIntegersAndReals) {
+  const Json body = object(R"({"i":-3,"r":2.5,"e":1e2,"z":-0.0,"n":null})");
+  FieldReader r(body);
+  EXPECT_EQ(r.number("i", true, -10, 10), std::optional<double>(-3.0));
+  EXPECT_EQ(r.number("r", true, -10, 10), std::optional<double>(2.5));
+  EXPECT_EQ(r.number("e", true, 0, 100), std::optional<double>(100.0));
+  EXPECT_EQ(r.number("z", true, 0, 1), std::optional<double>(0.0));
+  EXPECT_EQ(r.number("n", false, 0, 1), std::nullopt);
+  EXPECT_EQ(r.number("absent", false, 0, 1), std::nullopt);
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.error_count(), 0u);
+}
+
+TEST(FieldReader, NumberErrors) {
+  const Json body = object(
+      R"({"s":"1.5","b":false,"a":[1],"o":{},"lo":-0.001,"hi":1e308,"big":9223372036854775807,)"
+      R"("n":null})");
+  FieldReader r(body);
+  for (const char* name : {"s", "b", "a", "o", "lo", "hi", "big", "n", "absent"}) {
+    EXPECT_EQ(r.number(name, true, 0, 1000), std::nullopt) << name;
+  }
+  EXPECT_EQ(r.error_count(), 9u);
+  try {
+    r.done();
+    FAIL() << "done() did not throw";
+  } catch (const ApiError& e) {
+    const auto& f = e.fields();
+    ASSERT_EQ(f.size(), 9u);
+    const char* codes[] = {"invalid_type", "invalid_type", "invalid_type",
+                           "invalid_type", "out_of_range", "out_of_range",
+                           "out_of_range", "required",     "required"};
+    for (size_t i = 0; i < f.size(); ++i) EXPECT_EQ(f[i].code, codes[i]) << f[i].field;
+  }
+}
+
+TEST(FieldReader, NumberBoundsAreInclusive) {
+  const Json body = object(R"({"lo":-90,"hi":90.0,"over":90.0000001})");
+  FieldReader r(body);
+  EXPECT_EQ(r.number("lo", true, -90, 90), std::optional<double>(-90.0));
+  EXPECT_EQ(r.number("hi", true, -90, 90), std::optional<double>(90.0));
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.number("over", true, -90, 90), std::nullopt);
+  EXPECT_FALSE(r.ok());
+}
+
 TEST(FieldReader, AddedErrorsAreReported) {
   const Json body = object("{}");
   FieldReader r(body);
