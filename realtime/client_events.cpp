@@ -183,7 +183,7 @@ void on_send_message(Server& srv, Session* s, const Frame& f) {
 // chat, at most kMaxSyncMessagesPerChat each), then sync_complete with, per chat, the last seq
 // sent and whether more remain (page the rest with GET .../messages?after_id=).
 // call_answered / call_declined / call_ended {call_id}: the REST transitions (call_service),
-// acked with {call} (and the caller's own agora credentials for an answer).
+// acked with {call} (and, for an answer, the callee's own agora credentials).
 void on_call_event(Server& srv, Session* s, const Frame& f, CallEvent event) {
   FieldReader r(f.data);
   const auto call_id = r.integer("call_id", true, 1, INT64_MAX);
@@ -193,7 +193,10 @@ void on_call_event(Server& srv, Session* s, const Frame& f, CallEvent event) {
       srv, s, f,
       [user, call_id = *call_id, event](Deps& d) { return act_on_call(d, user, call_id, event); },
       [](Server& srv, Session* s, const Json& id, const Json& result) {
-        send_ack(srv, s, id, "call", result.at("call"));
+        // {id?, call} and, for an answer, the callee's own media credentials.
+        Json data = result.deep_copy();
+        if (id) data.set("id", id);
+        srv.hub().send_event(s, ev::kAck, data);
       });
 }
 

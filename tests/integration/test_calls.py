@@ -114,6 +114,19 @@ def test_decline_over_websocket(people):
     assert got["call"]["duration"] is None
 
 
+def test_answer_over_websocket_carries_the_callees_credentials(people):
+    a, b, _ = people
+    call = initiate(a, [b])["call"]
+    event_for(b.ws, "call_initiated", call["id"])
+    ws_send_json(b.ws, {"type": "call_answered", "id": "a1", "data": {"call_id": call["id"]}})
+    ack = ws_event(b.ws, "ack", lambda d: d.get("id") == "a1")["data"]
+    assert ack["call"]["status"] == "ongoing"
+    mine = next(p["agora_uid"] for p in ack["call"]["participants"] if p["user_id"] == b.id)
+    assert ack["agora"]["uid"] == mine and ack["agora"]["token"].startswith("007")
+    assert event_for(a.ws, "call_answered", call["id"])["user_id"] == b.id
+    act(a, call["id"], "end")
+
+
 def test_caller_cancels_before_answer(people):
     a, b, _ = people
     call = initiate(a, [b])["call"]
