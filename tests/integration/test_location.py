@@ -73,7 +73,7 @@ def test_history_time_window(pair):
     got = api("GET", "location/history", a.access, params={"from": later}).json()["locations"]
     assert [x["id"] for x in got] == [second["id"]]
     got = api("GET", "location/history", a.access,
-              params={"from": earlier, "to": first["created_at"]}).json()["locations"]
+              params={"from": earlier, "to": later}).json()["locations"]
     assert [x["id"] for x in got] == [first["id"]]
     for bad in ("yesterday", "2026-13-01T00:00:00Z", "2026-11-21T08:00:00"):
         body = assert_error(api("GET", "location/history", a.access, params={"from": bad}), 422)
