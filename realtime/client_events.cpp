@@ -9,6 +9,7 @@
 #include "errors.hpp"
 #include "events.hpp"
 #include "i18n.hpp"
+#include "location_service.hpp"
 #include "log.hpp"
 #include "message_service.hpp"
 #include "server.hpp"
@@ -200,6 +201,47 @@ void on_call_event(Server& srv, Session* s, const Frame& f, CallEvent event) {
       });
 }
 
+// An event whose data is the body of a REST call: runs `fn(d, user, data)` on a worker and acks
+// with {ack_name: result}.
+using BodyFn = Json (*)(Deps&, const std::string&, const Json&);
+void on_body_event(Server& srv, Session* s, const Frame& f, BodyFn fn, const char* ack_name) {
+  const std::string user = s->user_id;
+  Json body = f.data.deep_copy();
+  run_job(
+      srv, s, f, [user, body, fn](Deps& d) { return fn(d, user, body); },
+      [ack_name](Server& srv, Session* s, const Json& id, const Json& result) {
+        send_ack(srv, s, id, ack_name, result);
+      });
+}
+
+// location_update {latitude, longitude, ...}: as POST /location/update, acked with {location}.
+void on_location_update(Server& srv, Session* s, const Frame& f) {
+  on_body_event(srv, s, f, update_location, "location");
+}
+
+// location_share_start {target_user_id?, duration_minutes?}: as POST /location/shares, acked
+// with {share}.
+void on_location_share_start(Server& srv, Session* s, const Frame& f) {
+  on_body_event(srv, s, f, start_share, "share");
+}
+
+// location_share_stop {share_id}: as DELETE /location/shares/{id}, acked with {share_id}.
+void on_location_share_stop(Server& srv, Session* s, const Frame& f) {
+  FieldReader r(f.data);
+  const auto share_id = r.integer("share_id", true, 1, INT64_MAX);
+  r.done();
+  const std::string user = s->user_id;
+  run_job(
+      srv, s, f,
+      [user, share_id = *share_id](Deps& d) {
+        stop_share(d, user, share_id);
+        return Json::integer(share_id);
+      },
+      [](Server& srv, Session* s, const Json& id, const Json& result) {
+        send_ack(srv, s, id, "share_id", result);
+      });
+}
+
 void on_call_answered(Server& srv, Session* s, const Frame& f) { on_call_event(srv, s, f, CallEvent::kAnswer); }
 void on_call_declined(Server& srv, Session* s, const Frame& f) { on_call_event(srv, s, f, CallEvent::kDecline); }
 void on_call_ended(Server& srv, Session* s, const Frame& f) { on_call_event(srv, s, f, CallEvent::kEnd); }
@@ -308,6 +350,9 @@ const EventRow kEvents[] = {
     {"call_answered", on_call_answered},
     {"call_declined", on_call_declined},
     {"call_ended", on_call_ended},
+    {"location_update", on_location_update},
+    {"location_share_start", on_location_share_start},
+    {"location_share_stop", on_location_share_stop},
     {"message_read", on_message_read},
     {"send_message", on_send_message},
     {"sync", on_sync},

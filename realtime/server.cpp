@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "call_service.hpp"
+#include "location_service.hpp"
 #include "chat_service.hpp"
 #include "crypto.hpp"
 #include "errors.hpp"
@@ -47,6 +48,7 @@ Server::Server(const Config& cfg, uv_loop_t* loop)
       jobs_(loop, workers_) {
   const uint64_t gc_ms = static_cast<uint64_t>(cfg.storage_gc_interval_seconds) * 1000;
   jobs_.add("call-ring-timeout", 1000, 1000, [](Deps& d) { expire_rings(d); });
+  jobs_.add("location-share-expiry", 1000, 1000, [](Deps& d) { expire_shares(d); });
   jobs_.add("storage-gc", gc_ms, gc_ms, [](Deps& d) {
     const StorageGcStats st = collect_storage(d);
     if (st.expired_files + st.removed_intents + st.postponed > 0) {

@@ -55,6 +55,17 @@ Response get_call(Ctx& ctx);
 Response call_history(Ctx& ctx);
 Response call_stats(Ctx& ctx);
 
+// location.cpp
+Response update_location(Ctx& ctx);
+Response my_location(Ctx& ctx);
+Response user_location(Ctx& ctx);
+Response my_location_history(Ctx& ctx);
+Response user_location_history(Ctx& ctx);
+Response create_location_share(Ctx& ctx);
+Response list_location_shares(Ctx& ctx);
+Response update_location_share(Ctx& ctx);
+Response delete_location_share(Ctx& ctx);
+
 // files.cpp
 Response upload_file(Ctx& ctx);
 Response get_file(Ctx& ctx);
