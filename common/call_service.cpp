@@ -1,7 +1,6 @@
 #include "call_service.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 #include <set>
 
@@ -188,8 +187,7 @@ Json agora_json(Deps& d, int64_t call_id, const std::string& channel, const std:
         .set("configured", false).set("reason", "media_tokens_not_configured");
   }
   a.set("app_id", d.cfg.agora_app_id).set("configured", true);
-  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t now = now_s();
   try {
     RedisReplyPtr cached = d.redis.command({"HGET", token_key(call_id), user_id});
     if (cached->type == REDIS_REPLY_STRING) {
@@ -486,9 +484,7 @@ int64_t expire_rings(Deps& d) {
     const PgResult r = d.pg.exec(*q, {timeout});
     for (int i = 0; i < r.rows(); ++i) ids.push_back(r.i64(i, 0));
   }
-  const int64_t cutoff_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::system_clock::now().time_since_epoch()).count() -
-                            d.cfg.call_ring_timeout_seconds * 1000;
+  const int64_t cutoff_ms = now_ms() - d.cfg.call_ring_timeout_seconds * 1000;
   int64_t changed = 0;
   for (const int64_t id : ids) {
     std::optional<LoadedCall> c;

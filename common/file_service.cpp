@@ -1,13 +1,12 @@
 #include "file_service.hpp"
 
-#include <chrono>
-
 #include "chat_service.hpp"
 #include "errors.hpp"
 #include "file_json.hpp"
 #include "log.hpp"
 #include "storage_gc.hpp"
 #include "thumbnail.hpp"
+#include "time_util.hpp"
 #include "upload_rules.hpp"
 
 namespace nt {
@@ -100,12 +99,6 @@ bool remove_all(const Storage& s, const std::vector<std::string>& keys) {
     log_warn("storage: removal deferred to the GC job: %s", e.what());
     return false;
   }
-}
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace
