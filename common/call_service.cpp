@@ -95,14 +95,18 @@ const Sql kLockCallNowait{"call_lock_skip",
 
 struct Participant {
   std::string user_id;
+  std::string name;  // display name, else username: what pushes about the call show
   ParticipantStatus status = ParticipantStatus::kInvited;
   int64_t agora_uid = 0;
   int64_t since_ms = 0;  // joined_at: when they were invited or joined
 };
 
+// A call row and its participants as loaded once; the JSON and the state machine's inputs
+// both come from these rows.
 struct LoadedCall {
-  explicit LoadedCall(PgResult r) : row(std::move(r)) {}
-  PgResult row;
+  LoadedCall(PgResult r, PgResult ps) : row(std::move(r)), people_rows(std::move(ps)) {}
+  PgResult row;          // NT_CALL_COLUMNS
+  PgResult people_rows;  // kParticipants
   std::vector<Participant> people;
   CallState state = CallState::kInitiated;
   std::string caller;
@@ -121,20 +125,57 @@ const Participant* find(const std::vector<Participant>& ps, const std::string& u
 std::optional<LoadedCall> load_locked(Pg& pg, const Sql& lock, int64_t call_id) {
   PgResult row = pg.exec(lock, {pg_int(call_id)});
   if (row.empty()) return std::nullopt;
-  LoadedCall c(std::move(row));
+  LoadedCall c(std::move(row), pg.exec(kParticipants, {pg_int_array({call_id})}));
   c.id = call_id;
   c.channel = c.row.str(0, 1);
   c.state = parse_call_state(c.row.str(0, 3)).value_or(CallState::kEnded);
   c.caller = c.row.opt_str(0, 4).value_or("");
-  const PgResult ps = pg.exec(kParticipants, {pg_int_array({call_id})});
+  const PgResult& ps = c.people_rows;
   for (int i = 0; i < ps.rows(); ++i) {
-    c.people.push_back({ps.str(i, 1), parse_participant_status(ps.str(i, 5)).value_or(ParticipantStatus::kLeft),
+    c.people.push_back({ps.str(i, 1), ps.opt_str(i, 3).value_or(ps.str(i, 2)),
+                        parse_participant_status(ps.str(i, 5)).value_or(ParticipantStatus::kLeft),
                         ps.is_null(i, 6) ? 0 : ps.i64(i, 6), ps.i64(i, 7)});
   }
   return c;
 }
 
-// Builds {..., participants: [...]} for each call row of `calls` (columns NT_CALL_COLUMNS).
+// One row of kParticipants.
+Json participant_json(const PgResult& ps, int i) {
+  return Json::object()
+      .set("user_id", ps.str(i, 1))
+      .set("username", ps.str(i, 2))
+      .set("display_name", Json::str_or_null(ps.opt_str(i, 3)))
+      .set("avatar_url", Json::str_or_null(ps.opt_str(i, 4)))
+      .set("status", ps.str(i, 5))
+      .set("agora_uid", ps.is_null(i, 6) ? Json::null() : Json::integer(ps.i64(i, 6)))
+      .set("joined_at", ps.time(i, 7))
+      .set("left_at", Json::str_or_null(ps.opt_time(i, 8)));
+}
+
+// Call row `i` of `calls` (columns NT_CALL_COLUMNS) with its participants.
+Json call_json(const PgResult& calls, int i, const Json& participants) {
+  return Json::object()
+      .set("id", calls.i64(i, 0))
+      .set("channel_name", calls.str(i, 1))
+      .set("call_type", calls.str(i, 2))
+      .set("status", calls.str(i, 3))
+      .set("initiated_by", Json::str_or_null(calls.opt_str(i, 4)))
+      .set("chat_id", calls.is_null(i, 5) ? Json::null() : Json::integer(calls.i64(i, 5)))
+      .set("started_at", calls.time(i, 6))
+      .set("answered_at", Json::str_or_null(calls.opt_time(i, 7)))
+      .set("ended_at", Json::str_or_null(calls.opt_time(i, 8)))
+      .set("duration", calls.is_null(i, 9) ? Json::null() : Json::integer(calls.i64(i, 9)))
+      .set("participants", participants);
+}
+
+// A loaded call as the API shows it (no further query).
+Json call_json(const LoadedCall& c) {
+  Json list = Json::array();
+  for (int i = 0; i < c.people_rows.rows(); ++i) list.append(participant_json(c.people_rows, i));
+  return call_json(c.row, 0, list);
+}
+
+// Each call row of `calls` with its participants, by one query for all of them.
 std::vector<Json> calls_json(Pg& pg, const PgResult& calls) {
   std::vector<int64_t> ids;
   for (int i = 0; i < calls.rows(); ++i) ids.push_back(calls.i64(i, 0));
@@ -144,33 +185,13 @@ std::vector<Json> calls_json(Pg& pg, const PgResult& calls) {
     for (int i = 0; i < ps.rows(); ++i) {
       Json& list = people[ps.i64(i, 0)];
       if (!list) list = Json::array();
-      list.append(Json::object()
-                      .set("user_id", ps.str(i, 1))
-                      .set("username", ps.str(i, 2))
-                      .set("display_name", Json::str_or_null(ps.opt_str(i, 3)))
-                      .set("avatar_url", Json::str_or_null(ps.opt_str(i, 4)))
-                      .set("status", ps.str(i, 5))
-                      .set("agora_uid", ps.is_null(i, 6) ? Json::null() : Json::integer(ps.i64(i, 6)))
-                      .set("joined_at", ps.time(i, 7))
-                      .set("left_at", Json::str_or_null(ps.opt_time(i, 8))));
+      list.append(participant_json(ps, i));
     }
   }
   std::vector<Json> out;
   for (int i = 0; i < calls.rows(); ++i) {
-    const int64_t id = calls.i64(i, 0);
-    Json list = people.count(id) ? people[id] : Json::array();
-    out.push_back(Json::object()
-                      .set("id", id)
-                      .set("channel_name", calls.str(i, 1))
-                      .set("call_type", calls.str(i, 2))
-                      .set("status", calls.str(i, 3))
-                      .set("initiated_by", Json::str_or_null(calls.opt_str(i, 4)))
-                      .set("chat_id", calls.is_null(i, 5) ? Json::null() : Json::integer(calls.i64(i, 5)))
-                      .set("started_at", calls.time(i, 6))
-                      .set("answered_at", Json::str_or_null(calls.opt_time(i, 7)))
-                      .set("ended_at", Json::str_or_null(calls.opt_time(i, 8)))
-                      .set("duration", calls.is_null(i, 9) ? Json::null() : Json::integer(calls.i64(i, 9)))
-                      .set("participants", list));
+    const auto it = people.find(calls.i64(i, 0));
+    out.push_back(call_json(calls, i, it != people.end() ? it->second : Json::array()));
   }
   return out;
 }
@@ -278,29 +299,15 @@ std::vector<int64_t> uids_for(int64_t call_id, const std::vector<std::string>& u
   return out;
 }
 
-// The name a push shows for `user_id` of a call object: display name, else username.
-std::string name_in_call(const Json& call, const std::string& user_id) {
-  const Json people = call.at("participants");
-  for (size_t i = 0; i < json_array_size(people.get()); ++i) {
-    json_t* p = json_array_get(people.get(), i);
-    if (user_id != json_string_value(json_object_get(p, "user_id"))) continue;
-    json_t* display = json_object_get(p, "display_name");
-    return json_is_string(display) ? json_string_value(display)
-                                   : json_string_value(json_object_get(p, "username"));
-  }
-  return {};
-}
-
 // Incoming-call and missed-call pushes, after the call's transaction. The call is committed
 // already, so a failure here is logged, never thrown.
-void push_to_callees(Deps& d, const Json& call, const std::vector<std::string>& callees,
+void push_to_callees(Deps& d, const LoadedCall& c, const std::vector<std::string>& callees,
                      CallPushKind kind) {
   if (callees.empty()) return;
   try {
-    const std::string caller = json_string_value(json_object_get(call.get(), "initiated_by"));
-    queue_call_push(d, callees, json_integer_value(json_object_get(call.get(), "id")), caller,
-                    name_in_call(call, caller), json_string_value(json_object_get(call.get(), "call_type")),
-                    kind);
+    const Participant* caller = find(c.people, c.caller);
+    queue_call_push(d, callees, c.id, c.caller, caller ? caller->name : std::string(),
+                    c.row.str(0, 2), kind);
   } catch (const std::exception& e) {
     log_warn("call push not queued: %s", e.what());
   }
@@ -358,9 +365,9 @@ Json initiate_call(Deps& d, const std::string& caller_id, const Json& body) {
     tx.commit();
   }
   const auto c = load_locked(d.pg, kCallById, call_id);
-  const Json call = calls_json(d.pg, c->row).at(0);
+  const Json call = call_json(*c);
   announce(d, c->people, "call_initiated", Json::object().set("call", call).set("caller_id", caller_id));
-  push_to_callees(d, call, callees, CallPushKind::kIncoming);
+  push_to_callees(d, *c, callees, CallPushKind::kIncoming);
   const Participant* me = find(c->people, caller_id);
   return Json::object().set("call", call).set("agora", agora_json(d, call_id, channel, caller_id, me->agora_uid));
 }
@@ -383,7 +390,7 @@ Json act_on_call(Deps& d, const std::string& user_id, int64_t call_id, CallEvent
     tx.commit();
   }
   const auto after = load_locked(d.pg, kCallById, call_id);
-  const Json call = calls_json(d.pg, after->row).at(0);
+  const Json call = call_json(*after);
   const Json data = Json::object().set("call", call).set("user_id", user_id);
   const char* type = "call_participant_left";
   if (event == CallEvent::kAnswer && c->state == CallState::kInitiated) type = "call_answered";
@@ -396,7 +403,7 @@ Json act_on_call(Deps& d, const std::string& user_id, int64_t call_id, CallEvent
     for (const auto& p : c->people) {
       if (p.status == ParticipantStatus::kInvited) ringing.push_back(p.user_id);
     }
-    push_to_callees(d, call, with_status(*after, ParticipantStatus::kMissed, ringing), CallPushKind::kMissed);
+    push_to_callees(d, *after, with_status(*after, ParticipantStatus::kMissed, ringing), CallPushKind::kMissed);
   }
   Json out = Json::object().set("call", call);
   if (event == CallEvent::kAnswer || event == CallEvent::kJoin) {
@@ -436,10 +443,10 @@ Json invite_to_call(Deps& d, const std::string& user_id, int64_t call_id, const 
     tx.commit();
   }
   const auto after = load_locked(d.pg, kCallById, call_id);
-  const Json call = calls_json(d.pg, after->row).at(0);
+  const Json call = call_json(*after);
   publish_after_commit(d.redis, user_channel(invitee),
                        bus_message("call_initiated", Json::object().set("call", call).set("caller_id", user_id)));
-  push_to_callees(d, call, {invitee}, CallPushKind::kIncoming);
+  push_to_callees(d, *after, {invitee}, CallPushKind::kIncoming);
   std::vector<Participant> others;
   for (const auto& p : after->people) {
     if (p.user_id != invitee) others.push_back(p);
@@ -516,8 +523,8 @@ int64_t expire_rings(Deps& d) {
     }
     ++changed;
     const auto after = load_locked(d.pg, kCallById, id);
-    const Json call = calls_json(d.pg, after->row).at(0);
-    push_to_callees(d, call, expired, CallPushKind::kMissed);
+    const Json call = call_json(*after);
+    push_to_callees(d, *after, expired, CallPushKind::kMissed);
     if (is_final(t.state)) {
       announce(d, after->people, "call_ended", Json::object().set("call", call));
     } else {
