@@ -239,8 +239,9 @@ Json agora_json(Deps& d, int64_t call_id, const std::string& channel, const std:
 
 // Tells every participant's devices (user channels; Redis is only a hint, DESIGN.md §7).
 void announce(Deps& d, const std::vector<Participant>& people, const char* type, const Json& data) {
-  const std::string payload = bus_message(type, data);
-  for (const auto& p : people) publish_after_commit(d.redis, user_channel(p.user_id), payload);
+  std::vector<std::string> channels;
+  for (const auto& p : people) channels.push_back(user_channel(p.user_id));
+  publish_after_commit(d.redis, channels, bus_message(type, data));
 }
 
 void throw_for(CallError e) {

@@ -155,6 +155,7 @@ void notify_added(Deps& d, int64_t chat_id, const std::string& group_name,
   }
   PgResult n = d.pg.exec(kInvites, {pg_text_array(user_ids), pg_text_array(titles), group_name,
                                     pg_int(language_position(d.cfg.default_language)), pg_int(chat_id)});
+  std::vector<BusMessage> events;
   for (int i = 0; i < n.rows(); ++i) {
     Json data = Json::object()
                     .set("id", n.i64(i, 0))
@@ -164,8 +165,9 @@ void notify_added(Deps& d, int64_t chat_id, const std::string& group_name,
                     .set("data", Json::object().set("chat_id", chat_id))
                     .set("is_read", false)
                     .set("created_at", n.time(i, 4));
-    publish_after_commit(d.redis, user_channel(n.str(i, 1)), bus_message("notification", data));
+    events.push_back({user_channel(n.str(i, 1)), bus_message("notification", data)});
   }
+  publish_after_commit(d.redis, events);
 }
 
 }  // namespace
@@ -284,10 +286,9 @@ CreateChatResult create_chat(Deps& d, const std::string& user_id, const Json& bo
   }
   Json chat = chat_detail(d, user_id, chat_id);
   if (created) {
-    publish_after_commit(d.redis, user_channel(user_id), bus_message("chat_created", chat));
-    for (const auto& o : others) {
-      publish_after_commit(d.redis, user_channel(o), bus_message("chat_created", chat));
-    }
+    std::vector<std::string> channels{user_channel(user_id)};
+    for (const auto& o : others) channels.push_back(user_channel(o));
+    publish_after_commit(d.redis, channels, bus_message("chat_created", chat));
     if (group) notify_added(d, chat_id, *name, others);
   }
   return {chat, created};
@@ -339,10 +340,9 @@ Json add_participants(Deps& d, const std::string& user_id, int64_t chat_id, cons
                   .set("chat", chat);
     // Existing members hear it on the chat; the new ones on their own channel, which is also
     // how their daemons learn to subscribe to the chat.
-    publish_after_commit(d.redis, chat_channel(chat_id), bus_message("participant_added", ev));
-    for (const auto& a : added) {
-      publish_after_commit(d.redis, user_channel(a), bus_message("participant_added", ev));
-    }
+    std::vector<std::string> channels{chat_channel(chat_id)};
+    for (const auto& a : added) channels.push_back(user_channel(a));
+    publish_after_commit(d.redis, channels, bus_message("participant_added", ev));
     notify_added(d, chat_id, json_string_value(chat.at("name").get()) ? json_string_value(chat.at("name").get()) : "",
                  added);
   }

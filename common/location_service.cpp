@@ -195,12 +195,13 @@ Json update_location(Deps& d, const std::string& user_id, const Json& body) {
   Json loc = location_json(r, 0);
   cache_location(d, user_id, loc);
   const PgResult targets = d.pg.exec(kLiveTargets, {user_id});
+  std::vector<BusMessage> events;
   for (int i = 0; i < targets.rows(); ++i) {
     Json data = loc.deep_copy();
     data.set("share_id", targets.i64(i, 0));
-    publish_after_commit(d.redis, user_channel(targets.str(i, 1)),
-                         bus_message("shared_location_update", data));
+    events.push_back({user_channel(targets.str(i, 1)), bus_message("shared_location_update", data)});
   }
+  publish_after_commit(d.redis, events);
   return loc;
 }
 

@@ -284,13 +284,15 @@ SendOutcome send_message(Deps& d, const std::string& sender_id, int64_t chat_id,
   Json message = load_message(d.pg, id, MessageViewer{sender_id, 0, 0, 0});
   // Everyone else sees the event with status from the sender's point of view at send time.
   publish_after_commit(d.redis, chat_channel(chat_id), bus_message("new_message", message));
+  std::vector<BusMessage> mentioned;
   for (size_t i = 0; i < json_array_size(mention_events.get()); ++i) {
     const Json e = Json::borrow(json_array_get(mention_events.get(), i));
     Json data = e.at("notification");
     data.set("chat_id", chat_id).set("message", message);
-    publish_after_commit(d.redis, user_channel(json_string_value(e.at("user_id").get())),
-                         bus_message("mention_notification", data));
+    mentioned.push_back({user_channel(json_string_value(e.at("user_id").get())),
+                         bus_message("mention_notification", data)});
   }
+  publish_after_commit(d.redis, mentioned);
   // Members with no live connection hear of it by push (after the events: those are faster).
   queue_message_pushes(d, MessagePush{sender_id, chat_id, id, in.type, in.content, mentions});
   return {message, true};
