@@ -155,22 +155,27 @@ void notify_added(Deps& d, int64_t chat_id, const std::string& group_name,
   }
   PgResult n = d.pg.exec(kInvites, {pg_text_array(user_ids), pg_text_array(titles), group_name,
                                     pg_int(language_position(d.cfg.default_language)), pg_int(chat_id)});
+  const Json data = Json::object().set("chat_id", chat_id);
   std::vector<BusMessage> events;
   for (int i = 0; i < n.rows(); ++i) {
-    Json data = Json::object()
-                    .set("id", n.i64(i, 0))
-                    .set("notification_type", "group_invite")
-                    .set("title", n.str(i, 2))
-                    .set("body", n.str(i, 3))
-                    .set("data", Json::object().set("chat_id", chat_id))
-                    .set("is_read", false)
-                    .set("created_at", n.time(i, 4));
-    events.push_back({user_channel(n.str(i, 1)), bus_message("notification", data)});
+    events.push_back({user_channel(n.str(i, 1)),
+                      bus_message("notification", new_notification_json(n, i, "group_invite", data))});
   }
   publish_after_commit(d.redis, events);
 }
 
 }  // namespace
+
+Json new_notification_json(const PgResult& r, int row, const char* type, const Json& data) {
+  return Json::object()
+      .set("id", r.i64(row, 0))
+      .set("notification_type", type)
+      .set("title", r.str(row, 2))
+      .set("body", r.str(row, 3))
+      .set("data", data)
+      .set("is_read", false)
+      .set("created_at", r.time(row, 4));
+}
 
 void require_users_exist(Pg& pg, const std::vector<std::string>& ids, const char* field) {
   if (ids.empty()) return;

@@ -28,6 +28,10 @@ std::vector<std::string> read_user_ids(FieldReader& f, const Json& body, const c
 // 422 invalid_reference on `field` unless every id names an active user.
 void require_users_exist(Pg& pg, const std::vector<std::string>& ids, const char* field);
 
+// An in-app notification just stored (a row RETURNING id, user_id, title, body and created_at as
+// NT_SQL_EPOCH_MS), unread, as the `notification` and `mention_notification` events carry it.
+Json new_notification_json(const PgResult& r, int row, const char* type, const Json& data);
+
 // Ids of the chats a user is in (the realtime daemon routes events with it).
 std::vector<int64_t> chat_ids_of_user(Pg& pg, const std::string& user_id);
 

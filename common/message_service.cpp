@@ -234,7 +234,7 @@ SendOutcome send_message(Deps& d, const std::string& sender_id, int64_t chat_id,
 
   const auto mentions = in.content ? parse_mentions(*in.content) : std::vector<std::string>{};
   int64_t id = 0;
-  Json mention_events = Json::array();
+  std::optional<PgResult> noted;  // the mention notifications just stored
   try {
     Tx tx(d.pg);
     const int64_t seq = d.pg.exec(kAllocSeq, {pg_int(chat_id)}).i64(0, 0);
@@ -251,24 +251,9 @@ SendOutcome send_message(Deps& d, const std::string& sender_id, int64_t chat_id,
         titles.push_back(tr("notify.mention_title", lang));
       }
       const std::string preview = utf8_prefix(*in.content, 200);
-      PgResult n = d.pg.exec(kMentions, {pg_int(chat_id), sender_id, pg_text_array(mentions),
-                                         pg_text_array(titles), preview,
-                                         pg_int(language_position(d.cfg.default_language)), pg_int(id)});
-      for (int i = 0; i < n.rows(); ++i) {
-        mention_events.append(Json::object()
-                                  .set("user_id", n.str(i, 1))
-                                  .set("notification", Json::object()
-                                                           .set("id", n.i64(i, 0))
-                                                           .set("notification_type", "mention")
-                                                           .set("title", n.str(i, 2))
-                                                           .set("body", n.str(i, 3))
-                                                           .set("data", Json::object()
-                                                                            .set("chat_id", chat_id)
-                                                                            .set("message_id", id)
-                                                                            .set("sender_id", sender_id))
-                                                           .set("is_read", false)
-                                                           .set("created_at", n.time(i, 4))));
-      }
+      noted = d.pg.exec(kMentions, {pg_int(chat_id), sender_id, pg_text_array(mentions),
+                                    pg_text_array(titles), preview,
+                                    pg_int(language_position(d.cfg.default_language)), pg_int(id)});
     }
     tx.commit();
   } catch (const DbError& e) {
@@ -285,12 +270,12 @@ SendOutcome send_message(Deps& d, const std::string& sender_id, int64_t chat_id,
   // Everyone else sees the event with status from the sender's point of view at send time.
   publish_after_commit(d.redis, chat_channel(chat_id), bus_message("new_message", message));
   std::vector<BusMessage> mentioned;
-  for (size_t i = 0; i < json_array_size(mention_events.get()); ++i) {
-    const Json e = Json::borrow(json_array_get(mention_events.get(), i));
-    Json data = e.at("notification");
+  const Json note_data =
+      Json::object().set("chat_id", chat_id).set("message_id", id).set("sender_id", sender_id);
+  for (int i = 0; noted && i < noted->rows(); ++i) {
+    Json data = new_notification_json(*noted, i, "mention", note_data);
     data.set("chat_id", chat_id).set("message", message);
-    mentioned.push_back({user_channel(json_string_value(e.at("user_id").get())),
-                         bus_message("mention_notification", data)});
+    mentioned.push_back({user_channel(noted->str(i, 1)), bus_message("mention_notification", data)});
   }
   publish_after_commit(d.redis, mentioned);
   // Members with no live connection hear of it by push (after the events: those are faster).
