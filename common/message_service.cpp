@@ -205,6 +205,25 @@ HistoryPage page_from(const PgResult& r, const MessageViewer& v, int64_t limit, 
   return page;
 }
 
+// Moves the caller's read pointer up to message `m` (never back); publishes message_read when
+// it moved.
+Json advance_read(Deps& d, const std::string& user_id, int64_t message_id, const MessageMeta& m) {
+  PgResult r = d.pg.exec(kAdvanceRead, {pg_int(m.chat_id), user_id, pg_int(m.seq)});
+  int64_t pointer = m.seq;
+  if (r.empty()) {
+    pointer = d.pg.exec(kReadPointer, {pg_int(m.chat_id), user_id}).i64(0, 0);
+  } else {
+    Json ev = Json::object()
+                  .set("chat_id", m.chat_id)
+                  .set("user_id", user_id)
+                  .set("message_id", message_id)
+                  .set("last_read_seq", m.seq);
+    publish_after_commit(d.redis, chat_channel(m.chat_id), bus_message("message_read", ev));
+  }
+  return Json::object().set("chat_id", m.chat_id).set("message_id", message_id).set("last_read_seq",
+                                                                                   pointer);
+}
+
 }  // namespace
 
 SendOutcome send_message(Deps& d, const std::string& sender_id, int64_t chat_id, const Json& body) {
@@ -310,27 +329,13 @@ HistoryPage messages_after_seq(Deps& d, const std::string& user_id, int64_t chat
 }
 
 Json mark_read(Deps& d, const std::string& user_id, int64_t message_id) {
-  const MessageMeta m = require_visible_message(d.pg, user_id, message_id);
-  PgResult r = d.pg.exec(kAdvanceRead, {pg_int(m.chat_id), user_id, pg_int(m.seq)});
-  int64_t pointer = m.seq;
-  if (r.empty()) {
-    pointer = d.pg.exec(kReadPointer, {pg_int(m.chat_id), user_id}).i64(0, 0);
-  } else {
-    Json ev = Json::object()
-                  .set("chat_id", m.chat_id)
-                  .set("user_id", user_id)
-                  .set("message_id", message_id)
-                  .set("last_read_seq", m.seq);
-    publish_after_commit(d.redis, chat_channel(m.chat_id), bus_message("message_read", ev));
-  }
-  return Json::object().set("chat_id", m.chat_id).set("message_id", message_id).set("last_read_seq",
-                                                                                   pointer);
+  return advance_read(d, user_id, message_id, require_visible_message(d.pg, user_id, message_id));
 }
 
 Json mark_read_in_chat(Deps& d, const std::string& user_id, int64_t chat_id, int64_t message_id) {
-  PgResult r = d.pg.exec(kMessageMeta, {pg_int(message_id)});
-  if (r.empty() || r.i64(0, 0) != chat_id) throw ApiError(Err::kNotFound);
-  return mark_read(d, user_id, message_id);
+  const MessageMeta m = require_visible_message(d.pg, user_id, message_id);
+  if (m.chat_id != chat_id) throw ApiError(Err::kNotFound);
+  return advance_read(d, user_id, message_id, m);
 }
 
 Json edit_message(Deps& d, const std::string& user_id, int64_t message_id, const Json& body) {
