@@ -230,11 +230,13 @@ Json list_chats(Deps& d, const std::string& user_id, int64_t limit, int64_t offs
   return Json::object().set("chats", chats);
 }
 
-Json chat_detail(Deps& d, const std::string& user_id, int64_t chat_id) {
-  require_membership(d.pg, chat_id, user_id);
-  PgResult c = d.pg.exec(kChat, {pg_int(chat_id)});
+namespace {
+
+// The detail of a chat whose membership the caller has checked already.
+Json detail_of(Pg& pg, int64_t chat_id) {
+  PgResult c = pg.exec(kChat, {pg_int(chat_id)});
   if (c.empty()) throw ApiError(Err::kNotFound);
-  PgResult p = d.pg.exec(kParticipants, {pg_int(chat_id)});
+  PgResult p = pg.exec(kParticipants, {pg_int(chat_id)});
   Json people = Json::array();
   for (int i = 0; i < p.rows(); ++i) {
     people.append(Json::object()
@@ -248,6 +250,13 @@ Json chat_detail(Deps& d, const std::string& user_id, int64_t chat_id) {
   Json chat = chat_json(c, 0);
   chat.set("participant_count", static_cast<int64_t>(p.rows())).set("participants", people);
   return chat;
+}
+
+}  // namespace
+
+Json chat_detail(Deps& d, const std::string& user_id, int64_t chat_id) {
+  require_membership(d.pg, chat_id, user_id);
+  return detail_of(d.pg, chat_id);
 }
 
 CreateChatResult create_chat(Deps& d, const std::string& user_id, const Json& body) {
@@ -289,7 +298,7 @@ CreateChatResult create_chat(Deps& d, const std::string& user_id, const Json& bo
     }
     tx.commit();
   }
-  Json chat = chat_detail(d, user_id, chat_id);
+  Json chat = detail_of(d.pg, chat_id);
   if (created) {
     std::vector<std::string> channels{user_channel(user_id)};
     for (const auto& o : others) channels.push_back(user_channel(o));
@@ -310,7 +319,7 @@ Json update_chat(Deps& d, const std::string& user_id, int64_t chat_id, const Jso
   if (!can_manage_chat(m)) throw ApiError(Err::kForbidden);
   d.pg.exec(kUpdateChat, {pg_int(chat_id), pg_bool(has_name), name, pg_bool(has_desc),
                           description && !description->empty() ? PgParam(*description) : std::nullopt});
-  Json chat = chat_detail(d, user_id, chat_id);
+  Json chat = detail_of(d.pg, chat_id);
   publish_after_commit(d.redis, chat_channel(chat_id), bus_message("chat_updated", chat));
   return chat;
 }
@@ -334,7 +343,7 @@ Json add_participants(Deps& d, const std::string& user_id, int64_t chat_id, cons
     }
     tx.commit();
   }
-  Json chat = chat_detail(d, user_id, chat_id);
+  Json chat = detail_of(d.pg, chat_id);
   if (!added.empty()) {
     Json ids_json = Json::array();
     for (const auto& a : added) ids_json.append(Json::str(a));
