@@ -11,7 +11,6 @@
 #include "events.hpp"
 #include "log.hpp"
 #include "push_service.hpp"
-#include "text.hpp"
 #include "time_util.hpp"
 #include "validate.hpp"
 
@@ -416,10 +415,9 @@ Json act_on_call(Deps& d, const std::string& user_id, int64_t call_id, CallEvent
 
 Json invite_to_call(Deps& d, const std::string& user_id, int64_t call_id, const Json& body) {
   FieldReader f(body);
-  const auto target = f.str("user_id", true, 36, 36);
-  if (target && !is_uuid(*target)) f.add({"user_id", "invalid_format", {}});
+  const std::optional<std::string> target = read_user_id(f, "user_id", true);
   f.done();
-  const std::string invitee = ascii_lower(*target);
+  const std::string& invitee = *target;
   require_users_exist(d.pg, {invitee}, "user_id");
   {
     Tx tx(d.pg);

@@ -109,6 +109,16 @@ Json chat_json(const PgResult& r, int row) {
 
 }  // namespace
 
+std::optional<std::string> read_user_id(FieldReader& f, const char* name, bool required) {
+  const auto id = f.str(name, required, 36, 36);
+  if (!id) return std::nullopt;
+  if (!is_uuid(*id)) {
+    f.add({name, "invalid_format", {}});
+    return std::nullopt;
+  }
+  return ascii_lower(*id);
+}
+
 std::vector<std::string> read_user_ids(FieldReader& f, const Json& body, const char* list_name,
                                        const char* single_name, size_t max) {
   std::vector<std::string> out;
@@ -132,10 +142,7 @@ std::vector<std::string> read_user_ids(FieldReader& f, const Json& body, const c
     }
   }
   if (single_name) {
-    if (auto one = f.str(single_name, false, 36, 36)) {
-      if (!is_uuid(*one)) f.add({single_name, "invalid_format", {}});
-      else out.push_back(*one);
-    }
+    if (auto one = read_user_id(f, single_name, false)) out.push_back(*one);
   }
   for (auto& id : out) id = ascii_lower(id);
   std::sort(out.begin(), out.end());

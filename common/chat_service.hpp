@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ Membership load_membership(Pg& pg, int64_t chat_id, const std::string& user_id);
 // Same, throwing 404 (same body as a missing chat) for non-members.
 Membership require_membership(Pg& pg, int64_t chat_id, const std::string& user_id);
 
+// A user id field (a UUID string), lower-cased; nullopt when absent or invalid (the problem is
+// added to `f`: required, too_short, too_long, invalid_type, invalid_format).
+std::optional<std::string> read_user_id(FieldReader& f, const char* name, bool required);
 // User ids from `body`: the array `list_name` (at most `max`) and/or the single string field
 // `single_name` (may be null), lower-cased, sorted, without duplicates. Problems are added to
 // `f` (invalid_type, too_long, invalid_format).
