@@ -8,6 +8,7 @@
 #include "log.hpp"
 #include "pg.hpp"
 #include "push_service.hpp"
+#include "text.hpp"
 #include "validate.hpp"
 
 namespace nt {
@@ -241,6 +242,7 @@ Json start_share(Deps& d, const std::string& user_id, const Json& body) {
   std::optional<std::string> target;
   if (f.has("target_user_id")) {
     target = f.str("target_user_id", false, 0, 64);
+    if (target) target = ascii_lower(*target);  // the self check below compares text
     if (target && !is_uuid(*target)) f.add({"target_user_id", "invalid_format", {}});
     if (target && *target == user_id) f.add({"target_user_id", "invalid_value", {}});
   }
