@@ -150,12 +150,25 @@ std::vector<std::string> users_without_live_connection(Redis& redis,
   return offline;
 }
 
+namespace {
+
+// Puts the rows just inserted on the stream (without FCM they were written as failed and need
+// no entry); how many rows there are.
+size_t enqueue_inserted(Deps& d, const std::vector<int64_t>& ids) {
+  if (!d.cfg.fcm_service_account_file.empty()) enqueue_push_jobs(d.redis, ids);
+  return ids.size();
+}
+
+}  // namespace
+
 size_t queue_push(Deps& d, const std::vector<std::string>& user_ids, const PushRequest& req) {
   const std::vector<std::string> to =
       req.only_offline ? users_without_live_connection(d.redis, user_ids) : user_ids;
-  const std::vector<int64_t> ids = insert_pushes(d, to, req);
-  if (!d.cfg.fcm_service_account_file.empty()) enqueue_push_jobs(d.redis, ids);
-  return ids.size();
+  return enqueue_inserted(d, insert_pushes(d, to, req));
+}
+
+size_t queue_broadcast_push(Deps& d, const PushRequest& req) {
+  return enqueue_inserted(d, insert_broadcast_pushes(d, req));
 }
 
 void queue_message_pushes(Deps& d, const MessagePush& m) noexcept {

@@ -56,6 +56,8 @@ bool enqueue_push_jobs(Redis& redis, const std::vector<int64_t>& ids);
 // insert_pushes() (after the only_offline filter) then enqueue_push_jobs(); the number of rows
 // queued. Call it outside a transaction.
 size_t queue_push(Deps& d, const std::vector<std::string>& user_ids, const PushRequest& req);
+// The same for everyone: insert_broadcast_pushes() then enqueue_push_jobs().
+size_t queue_broadcast_push(Deps& d, const PushRequest& req);
 
 // The users among `user_ids` with no live connection, by one MGET of their presence keys
 // (nerutalk:user_status:{id}). When Redis cannot say, all of them: a push too many is better

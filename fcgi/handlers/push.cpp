@@ -226,9 +226,8 @@ Response broadcast_push(Ctx& ctx) {
   FieldReader f(body);
   const PushRequest req = read_admin_push(f, body, "broadcast");
   Deps d = ctx.deps();
-  const std::vector<int64_t> ids = insert_broadcast_pushes(d, req);
-  if (!ctx.cfg.fcm_service_account_file.empty()) enqueue_push_jobs(ctx.redis, ids);
-  return json_response(202, Json::object().set("queued", static_cast<int64_t>(ids.size())));
+  const size_t n = queue_broadcast_push(d, req);
+  return json_response(202, Json::object().set("queued", static_cast<int64_t>(n)));
 }
 
 Response push_stats(Ctx& ctx) {
