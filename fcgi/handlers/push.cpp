@@ -136,19 +136,31 @@ PushRequest read_admin_push(FieldReader& f, const Json& body, const char* defaul
   return req;
 }
 
-void add_counts(Json& into, const char* key, const std::string& state, int64_t n) {
-  Json bucket = into.at(key);
-  if (!bucket) {
-    bucket = Json::object()
-                 .set("total", int64_t{0})
-                 .set("sent", int64_t{0})
-                 .set("failed", int64_t{0})
-                 .set("pending", int64_t{0});
-    into.set(key, bucket);
+// Pushes by state (the CHECK constraint allows these three).
+struct PushCounts {
+  int64_t sent = 0;
+  int64_t failed = 0;
+  int64_t pending = 0;
+
+  void add(const std::string& state, int64_t n) {
+    (state == "sent" ? sent : state == "failed" ? failed : pending) += n;
   }
-  bucket.set("total", static_cast<int64_t>(json_integer_value(bucket.at("total").get())) + n);
-  bucket.set(state.c_str(),
-             static_cast<int64_t>(json_integer_value(bucket.at(state.c_str()).get())) + n);
+  // Adds {total, sent, failed, pending} to `into`.
+  Json& put(Json& into) const {
+    return into.set("total", sent + failed + pending)
+        .set("sent", sent)
+        .set("failed", failed)
+        .set("pending", pending);
+  }
+};
+
+Json counts_by(const std::map<std::string, PushCounts>& groups) {
+  Json out = Json::object();
+  for (const auto& [key, counts] : groups) {
+    Json bucket = Json::object();
+    out.set(key.c_str(), counts.put(bucket));
+  }
+  return out;
 }
 
 }  // namespace
@@ -233,22 +245,21 @@ Response broadcast_push(Ctx& ctx) {
 Response push_stats(Ctx& ctx) {
   const bool global = ctx.me().is_admin;
   PgResult r = global ? ctx.pg.exec(kStatsAll) : ctx.pg.exec(kStatsOwn, {ctx.me().id});
-  Json out = Json::object();
-  Json by_type = Json::object(), by_device = Json::object(), all = Json::object();
+  PushCounts all;
+  std::map<std::string, PushCounts> by_type, by_device;
   for (int i = 0; i < r.rows(); ++i) {
     const std::string state = r.str(i, 2);
     const int64_t n = r.i64(i, 3);
-    add_counts(all, "all", state, n);
-    add_counts(by_type, r.str(i, 0).c_str(), state, n);
-    add_counts(by_device, r.str(i, 1).empty() ? "unknown" : r.str(i, 1).c_str(), state, n);
+    const std::string device = r.str(i, 1);
+    all.add(state, n);
+    by_type[r.str(i, 0)].add(state, n);
+    by_device[device.empty() ? "unknown" : device].add(state, n);
   }
-  add_counts(all, "all", "pending", 0);
   PgResult t = ctx.pg.exec(kTokenCounts, {global ? std::nullopt : PgParam(ctx.me().id)});
-  const Json totals = all.at("all");
-  out.set("scope", global ? "global" : "own");
-  for (const char* k : {"total", "sent", "failed", "pending"}) out.set(k, totals.at(k));
-  out.set("by_type", by_type)
-      .set("by_device_type", by_device)
+  Json out = Json::object().set("scope", global ? "global" : "own");
+  all.put(out)
+      .set("by_type", counts_by(by_type))
+      .set("by_device_type", counts_by(by_device))
       .set("device_tokens", Json::object().set("active", t.i64(0, 0)).set("inactive", t.i64(0, 1)));
   return json_response(200, out);
 }
