@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "log.hpp"
+#include "text.hpp"
 #include "time_util.hpp"
 
 namespace nt {

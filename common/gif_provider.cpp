@@ -6,6 +6,7 @@
 #include "errors.hpp"
 #include "http_client.hpp"
 #include "log.hpp"
+#include "text.hpp"
 #include "validate.hpp"
 
 namespace nt {
