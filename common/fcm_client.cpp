@@ -20,11 +20,6 @@ namespace {
 
 constexpr size_t kMaxServiceAccountBytes = 1 << 20;
 
-std::string string_member(const Json& doc, const char* name) {
-  json_t* v = json_object_get(doc.get(), name);
-  return json_is_string(v) ? std::string(json_string_value(v), json_string_length(v)) : "";
-}
-
 bool http_url(std::string_view url) {
   return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
 }
@@ -70,13 +65,13 @@ ServiceAccount parse_service_account(std::string_view json_text, const std::stri
   const Json doc = parse_json(json_text, 8, true, &err);
   if (!doc) throw FcmConfigError(source + ": not a JSON object");
   ServiceAccount a;
-  a.project_id = string_member(doc, "project_id");
-  a.private_key_id = string_member(doc, "private_key_id");
-  a.private_key = string_member(doc, "private_key");
-  a.client_email = string_member(doc, "client_email");
-  a.token_uri = string_member(doc, "token_uri");
+  a.project_id = string_member(doc.get(), "project_id");
+  a.private_key_id = string_member(doc.get(), "private_key_id");
+  a.private_key = string_member(doc.get(), "private_key");
+  a.client_email = string_member(doc.get(), "client_email");
+  a.token_uri = string_member(doc.get(), "token_uri");
   std::vector<std::string> problems;
-  const std::string type = string_member(doc, "type");
+  const std::string type = string_member(doc.get(), "type");
   if (type != "service_account") {
     problems.push_back("\"type\" is \"" + printable_excerpt(type, 40) +
                        "\", not \"service_account\"");

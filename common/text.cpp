@@ -16,6 +16,12 @@ std::string_view trim(std::string_view s, std::string_view chars) {
   return s.substr(b, s.find_last_not_of(chars) - b + 1);
 }
 
+std::string printable_excerpt(std::string_view s, size_t max) {
+  std::string out;
+  for (char c : s.substr(0, max)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  return out;
+}
+
 std::string url_encode(std::string_view s, bool keep_slash) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

@@ -37,8 +37,7 @@ inline std::string from_hex(const std::string& hex) {
 
 // A string member of a JSON object, or "" when absent / not a string.
 inline std::string json_str(const Json& obj, const char* key) {
-  json_t* v = json_object_get(obj.get(), key);
-  return v && json_is_string(v) ? std::string(json_string_value(v), json_string_length(v)) : "";
+  return string_member(obj.get(), key);
 }
 
 }  // namespace nt::test
