@@ -6,12 +6,12 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <fstream>
 #include <random>
 #include <thread>
 #include <vector>
 
 #include "log.hpp"
+#include "read_file.hpp"
 #include "text.hpp"
 #include "time_util.hpp"
 
@@ -95,13 +95,10 @@ ServiceAccount parse_service_account(std::string_view json_text, const std::stri
 
 ServiceAccount load_service_account(const std::string& path) {
   const std::string source = "FCM_SERVICE_ACCOUNT_FILE " + path;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw FcmConfigError(source + ": cannot read (" + std::strerror(errno) + ")");
-  std::string text(kMaxServiceAccountBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
-  if (text.size() > kMaxServiceAccountBytes) throw FcmConfigError(source + ": larger than 1 MB");
-  return parse_service_account(text, source);
+  const std::optional<std::string> text = read_file(path, kMaxServiceAccountBytes);
+  if (!text && errno == EFBIG) throw FcmConfigError(source + ": larger than 1 MB");
+  if (!text) throw FcmConfigError(source + ": cannot read (" + std::strerror(errno) + ")");
+  return parse_service_account(*text, source);
 }
 
 std::string oauth_assertion(const ServiceAccount& account, const RsaPrivateKey& key,
