@@ -378,7 +378,8 @@ TEST(SigV4, PresignRejectsBadExpiry) {
   const SigV4Scope scope{"us-east-1", "s3", kS3Epoch};
   EXPECT_THROW(presign_url("GET", "h", "/k", {}, creds, scope, 0), std::invalid_argument);
   EXPECT_THROW(presign_url("GET", "h", "/k", {}, creds, scope, 604801), std::invalid_argument);
-  EXPECT_NO_THROW(presign_url("GET", "h", "/k", {}, creds, scope, 604800));
+  EXPECT_NE(presign_url("GET", "h", "/k", {}, creds, scope, 604800).find("&X-Amz-Expires=604800&"),
+            std::string::npos);
 }
 
 TEST(SigV4, PresignS3WithSessionTokenAndPort) {

@@ -256,8 +256,14 @@ TEST(Thumbnail, ExifOrientationIsAppliedToThePixels) {
   EXPECT_EQ(three.width, 300);
   EXPECT_TRUE(near(pixel(three.jpeg, 40, 75), kBlue));
   const ThumbnailResult two = upright(2);  // mirrored: blue on the left, same size
+  EXPECT_EQ(two.width, 300);
+  EXPECT_EQ(two.height, 150);
   EXPECT_TRUE(near(pixel(two.jpeg, 40, 75), kBlue));
-  EXPECT_EQ(upright(1).jpeg.size() > 0, true);
+  const ThumbnailResult one = upright(1);  // as stored: red on the left
+  EXPECT_EQ(one.width, 300);
+  EXPECT_EQ(one.height, 150);
+  EXPECT_TRUE(near(pixel(one.jpeg, 40, 75), kRed));
+  EXPECT_TRUE(near(pixel(one.jpeg, 260, 75), kBlue));
 }
 
 TEST(Thumbnail, TruncatedImagesAreCorrupt) {
