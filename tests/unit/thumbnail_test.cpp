@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "c_ptr.hpp"
 #include "thumbnailer_protocol.hpp"
 
 namespace nt {
@@ -24,10 +25,7 @@ namespace {
 
 using std::string;
 
-struct GdImageDeleter {
-  void operator()(gdImagePtr im) const { gdImageDestroy(im); }
-};
-using GdImage = std::unique_ptr<gdImage, GdImageDeleter>;
+using GdImage = CPtr<gdImage, gdImageDestroy>;
 
 struct Rgb {
   int r, g, b;
