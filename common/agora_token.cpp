@@ -1,6 +1,5 @@
 #include "agora_token.hpp"
 
-#include <openssl/evp.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -83,10 +82,6 @@ std::optional<AccessToken2> unpack_signing_info(std::string_view raw, bool* comp
   }
   if (!in.rest().empty()) return std::nullopt;
   return t;
-}
-
-bool is_base64_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/';
 }
 
 // inflateEnd on every path.
@@ -274,32 +269,6 @@ std::optional<std::string> zlib_decompress(std::string_view bytes, size_t max_ou
     return std::nullopt;
   }
   out.resize(s.z.total_out);
-  return out;
-}
-
-std::string base64_encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view text) {
-  // EVP_DecodeBlock skips surrounding blanks and keeps padding as zero bytes: check first.
-  if (text.size() % 4 != 0) return std::nullopt;
-  size_t pad = 0;
-  while (pad < 2 && pad < text.size() && text[text.size() - 1 - pad] == '=') ++pad;
-  if (!std::all_of(text.begin(), text.end() - static_cast<std::ptrdiff_t>(pad), is_base64_char)) {
-    return std::nullopt;
-  }
-  std::string out(text.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0 || static_cast<size_t>(n) != out.size()) return std::nullopt;
-  out.resize(out.size() - pad);
   return out;
 }
 

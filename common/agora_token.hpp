@@ -1,4 +1,4 @@
-// Agora AccessToken2 ("007…") on OpenSSL (HMAC-SHA256, base64) and zlib, byte-compatible with
+// Agora AccessToken2 ("007…") on crypto.hpp (HMAC-SHA256, base64) and zlib, byte-compatible with
 // Agora's own builders (../shared/vectors/agora.md, agora_vectors.json). Built for the RTC
 // service; the other service layouts are here so that every official vector can be built and
 // parsed. The legacy "006" format is not implemented: the product issues only 007 tokens.
@@ -131,12 +131,7 @@ std::string zlib_compress(std::string_view bytes);
 // truncated, followed by trailing bytes or larger than max_out.
 std::optional<std::string> zlib_decompress(std::string_view bytes, size_t max_out);
 
-// Standard base64 alphabet with '=' padding and no line breaks.
-std::string base64_encode(std::string_view bytes);
-// Strict: length a multiple of 4, only the standard alphabet, padding only at the end.
-std::optional<std::string> base64_decode(std::string_view text);
-
-// "007" + base64(zlib(str(signature) || signing_info)).
+// "007" + base64(zlib(str(signature) || signing_info)), base64 as crypto.hpp's base64_encode.
 std::string encode_envelope(std::string_view signature, std::string_view signing_info);
 
 // The complete token; nullopt when the app id or certificate is not 32 hex digits, there is

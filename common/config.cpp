@@ -1,13 +1,13 @@
 #include "config.hpp"
-#include "text.hpp"
-
-#include "i18n.hpp"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
+
+#include "i18n.hpp"
+#include "read_file.hpp"
+#include "text.hpp"
 
 extern char** environ;
 
@@ -303,12 +303,7 @@ Config config_from_map(const std::map<std::string, std::string>& vars) {
 
 Config load_config(const std::string& dotenv_path) {
   std::map<std::string, std::string> vars;
-  std::ifstream in(dotenv_path);
-  if (in) {
-    std::stringstream buf;
-    buf << in.rdbuf();
-    vars = parse_dotenv(buf.str());
-  }
+  if (const auto text = read_file(dotenv_path)) vars = parse_dotenv(*text);  // optional file
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
     const std::string kv(*e);
     const auto eq = kv.find('=');

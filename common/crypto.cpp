@@ -6,57 +6,51 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 
 namespace nt {
 namespace {
 
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr char kUrlAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr char kStandardAlphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-int decode_char(char c) {
+int decode_char(char c, bool url) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;
   if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-') return 62;
-  if (c == '_') return 63;
+  if (c == (url ? '-' : '+')) return 62;
+  if (c == (url ? '_' : '/')) return 63;
   return -1;
 }
 
-}  // namespace
-
-std::string base64url_encode(std::string_view in) {
+// Base64 of either alphabet; `pad` completes the last group with '='.
+std::string encode(std::string_view in, const char* alphabet, bool pad) {
   std::string out;
   out.reserve((in.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (i + 1 == in.size()) {
-    const uint32_t v = uint8_t(in[i]) << 16;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-  } else if (i + 2 == in.size()) {
-    const uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
+  for (size_t i = 0; i < in.size(); i += 3) {
+    const size_t n = std::min<size_t>(3, in.size() - i);
+    uint32_t v = uint32_t(uint8_t(in[i])) << 16;
+    if (n > 1) v |= uint32_t(uint8_t(in[i + 1])) << 8;
+    if (n > 2) v |= uint8_t(in[i + 2]);
+    for (size_t k = 0; k <= n; ++k) out += alphabet[(v >> (18 - 6 * k)) & 63];
+    if (pad) out.append(3 - n, '=');
   }
   return out;
 }
 
-std::optional<std::string> base64url_decode(std::string_view in) {
+// Unpadded base64 of either alphabet, canonical only: nullopt for any other character, a
+// length of 4n + 1, or non-zero leftover bits (else two texts would decode to the same bytes).
+std::optional<std::string> decode(std::string_view in, bool url) {
   if (in.size() % 4 == 1) return std::nullopt;
   std::string out;
   out.reserve(in.size() * 3 / 4);
   uint32_t acc = 0;
   int bits = 0;
   for (char c : in) {
-    const int v = decode_char(c);
+    const int v = decode_char(c, url);
     if (v < 0) return std::nullopt;
     acc = (acc << 6) | static_cast<uint32_t>(v);
     bits += 6;
@@ -65,9 +59,29 @@ std::optional<std::string> base64url_decode(std::string_view in) {
       out += static_cast<char>((acc >> bits) & 0xFF);
     }
   }
-  // Leftover bits must be zero, or two encodings would decode to the same bytes.
   if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) return std::nullopt;
   return out;
+}
+
+}  // namespace
+
+std::string base64url_encode(std::string_view in) {
+  return encode(in, kUrlAlphabet, false);
+}
+
+std::optional<std::string> base64url_decode(std::string_view in) {
+  return decode(in, true);
+}
+
+std::string base64_encode(std::string_view in) {
+  return encode(in, kStandardAlphabet, true);
+}
+
+std::optional<std::string> base64_decode(std::string_view in) {
+  if (in.size() % 4 != 0) return std::nullopt;
+  size_t pad = 0;
+  while (pad < 2 && pad < in.size() && in[in.size() - 1 - pad] == '=') ++pad;
+  return decode(in.substr(0, in.size() - pad), false);
 }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {

@@ -1,5 +1,5 @@
-// Small crypto helpers on OpenSSL: strict unpadded base64url, HMAC-SHA256, SHA-256,
-// constant-time comparison and CSPRNG output. All functions are thread-safe.
+// Small crypto helpers on OpenSSL: strict base64url (unpadded) and base64 (padded), HMAC-SHA256,
+// SHA-256, constant-time comparison and CSPRNG output. All functions are thread-safe.
 #pragma once
 
 #include <optional>
@@ -11,6 +11,11 @@ namespace nt {
 std::string base64url_encode(std::string_view bytes);
 // Strict decoding: only [A-Za-z0-9_-], no padding, no whitespace; nullopt otherwise.
 std::optional<std::string> base64url_decode(std::string_view text);
+// Standard alphabet (+/) with '=' padding and no line breaks.
+std::string base64_encode(std::string_view bytes);
+// Strict: length a multiple of 4, only the standard alphabet, at most two '=' and only at the
+// end, zero leftover bits; nullopt otherwise.
+std::optional<std::string> base64_decode(std::string_view text);
 
 // Raw 32-byte HMAC-SHA256 of `data` under `key`.
 std::string hmac_sha256(std::string_view key, std::string_view data);

@@ -6,23 +6,19 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <fstream>
 #include <random>
 #include <thread>
 #include <vector>
 
 #include "log.hpp"
+#include "read_file.hpp"
+#include "text.hpp"
 #include "time_util.hpp"
 
 namespace nt {
 namespace {
 
 constexpr size_t kMaxServiceAccountBytes = 1 << 20;
-
-std::string string_member(const Json& doc, const char* name) {
-  json_t* v = json_object_get(doc.get(), name);
-  return json_is_string(v) ? std::string(json_string_value(v), json_string_length(v)) : "";
-}
 
 bool http_url(std::string_view url) {
   return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
@@ -69,13 +65,13 @@ ServiceAccount parse_service_account(std::string_view json_text, const std::stri
   const Json doc = parse_json(json_text, 8, true, &err);
   if (!doc) throw FcmConfigError(source + ": not a JSON object");
   ServiceAccount a;
-  a.project_id = string_member(doc, "project_id");
-  a.private_key_id = string_member(doc, "private_key_id");
-  a.private_key = string_member(doc, "private_key");
-  a.client_email = string_member(doc, "client_email");
-  a.token_uri = string_member(doc, "token_uri");
+  a.project_id = string_member(doc.get(), "project_id");
+  a.private_key_id = string_member(doc.get(), "private_key_id");
+  a.private_key = string_member(doc.get(), "private_key");
+  a.client_email = string_member(doc.get(), "client_email");
+  a.token_uri = string_member(doc.get(), "token_uri");
   std::vector<std::string> problems;
-  const std::string type = string_member(doc, "type");
+  const std::string type = string_member(doc.get(), "type");
   if (type != "service_account") {
     problems.push_back("\"type\" is \"" + printable_excerpt(type, 40) +
                        "\", not \"service_account\"");
@@ -99,13 +95,10 @@ ServiceAccount parse_service_account(std::string_view json_text, const std::stri
 
 ServiceAccount load_service_account(const std::string& path) {
   const std::string source = "FCM_SERVICE_ACCOUNT_FILE " + path;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw FcmConfigError(source + ": cannot read (" + std::strerror(errno) + ")");
-  std::string text(kMaxServiceAccountBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
-  if (text.size() > kMaxServiceAccountBytes) throw FcmConfigError(source + ": larger than 1 MB");
-  return parse_service_account(text, source);
+  const std::optional<std::string> text = read_file(path, kMaxServiceAccountBytes);
+  if (!text && errno == EFBIG) throw FcmConfigError(source + ": larger than 1 MB");
+  if (!text) throw FcmConfigError(source + ": cannot read (" + std::strerror(errno) + ")");
+  return parse_service_account(*text, source);
 }
 
 std::string oauth_assertion(const ServiceAccount& account, const RsaPrivateKey& key,

@@ -15,10 +15,6 @@ constexpr int64_t kMaxRetryAfterMs = 24LL * 3600 * 1000;
 constexpr const char* kFcmErrorType = "type.googleapis.com/google.firebase.fcm.v1.FcmError";
 constexpr const char* kBadRequestType = "type.googleapis.com/google.rpc.BadRequest";
 
-std::string string_of(json_t* v) {
-  return json_is_string(v) ? std::string(json_string_value(v), json_string_length(v)) : "";
-}
-
 bool contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
 }
@@ -37,19 +33,19 @@ RpcError read_rpc_error(std::string_view body) {
   const Json doc = parse_json(body, kMaxResponseDepth, true, &err);
   json_t* error = json_object_get(doc.get(), "error");
   if (!json_is_object(error)) return e;
-  e.status = string_of(json_object_get(error, "status"));
-  e.message = string_of(json_object_get(error, "message"));
+  e.status = string_member(error, "status");
+  e.message = string_member(error, "message");
   size_t i;
   json_t* detail;
   json_array_foreach(json_object_get(error, "details"), i, detail) {
-    const std::string type = string_of(json_object_get(detail, "@type"));
+    const std::string type = string_member(detail, "@type");
     if (type == kFcmErrorType && e.fcm_code.empty()) {
-      e.fcm_code = string_of(json_object_get(detail, "errorCode"));
+      e.fcm_code = string_member(detail, "errorCode");
     } else if (type == kBadRequestType) {
       size_t k;
       json_t* violation;
       json_array_foreach(json_object_get(detail, "fieldViolations"), k, violation) {
-        e.violation_fields.push_back(string_of(json_object_get(violation, "field")));
+        e.violation_fields.push_back(string_member(violation, "field"));
       }
     }
   }
@@ -93,12 +89,6 @@ bool reserved_data_key(std::string_view key) {
 }
 
 }  // namespace
-
-std::string printable_excerpt(std::string_view s, size_t max) {
-  std::string out;
-  for (char c : s.substr(0, max)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  return out;
-}
 
 std::string push_message_problem(const PushMessage& m) {
   if (m.token.empty()) return "no device token";
@@ -178,7 +168,7 @@ FcmResult classify_fcm_response(const HttpResponse& resp, int64_t now_s) {
   if (resp.ok()) {
     JsonParseError err;
     const Json doc = parse_json(resp.body, kMaxResponseDepth, true, &err);
-    const std::string name = string_of(json_object_get(doc.get(), "name"));
+    const std::string name = string_member(doc.get(), "name");
     FcmResult r = fcm_result(FcmOutcome::kSent, name.empty() ? "FCM accepted the message but "
                                                                "answered without a message name"
                                                              : "");
@@ -235,16 +225,16 @@ std::optional<OAuthToken> parse_oauth_response(const HttpResponse& resp, std::st
   const Json doc = parse_json(resp.body, kMaxResponseDepth, true, &err);
   if (!resp.ok()) {
     *error = "HTTP " + std::to_string(resp.status);
-    const std::string code = string_of(json_object_get(doc.get(), "error"));
-    const std::string description = string_of(json_object_get(doc.get(), "error_description"));
+    const std::string code = string_member(doc.get(), "error");
+    const std::string description = string_member(doc.get(), "error_description");
     if (!code.empty()) *error += " " + printable_excerpt(code, 60);
     if (!description.empty()) *error += ": " + printable_excerpt(description);
     return std::nullopt;
   }
   OAuthToken t;
-  t.access_token = string_of(json_object_get(doc.get(), "access_token"));
+  t.access_token = string_member(doc.get(), "access_token");
   json_t* expires = json_object_get(doc.get(), "expires_in");
-  const std::string expires_text = string_of(expires);
+  const std::string expires_text = string_member(doc.get(), "expires_in");
   if (json_is_integer(expires)) {
     t.expires_in_s = json_integer_value(expires);
   } else if (!expires_text.empty() && expires_text.size() < 10 &&

@@ -97,7 +97,4 @@ int64_t oauth_refresh_at(int64_t obtained_s, int64_t expires_in_s);
 // The JWT claims of the service-account grant: iss, scope, aud, iat, exp = iat + 3600.
 Json oauth_jwt_claims(std::string_view client_email, std::string_view audience, int64_t now_s);
 
-// Printable ASCII of an upstream text, at most `max` bytes, for error_message and logs.
-std::string printable_excerpt(std::string_view s, size_t max = 300);
-
 }  // namespace nt

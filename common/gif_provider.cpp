@@ -6,6 +6,7 @@
 #include "errors.hpp"
 #include "http_client.hpp"
 #include "log.hpp"
+#include "text.hpp"
 #include "validate.hpp"
 
 namespace nt {
@@ -72,14 +73,9 @@ std::optional<Rendition> pick(json_t* images, const char* name,
   return std::nullopt;
 }
 
-std::string string_field(json_t* obj, const char* key) {
-  json_t* v = json_object_get(obj, key);
-  return json_is_string(v) ? std::string(json_string_value(v), json_string_length(v)) : "";
-}
-
 std::optional<Gif> normalize_item(json_t* item) {
   if (!json_is_object(item)) return std::nullopt;
-  const std::string id = string_field(item, "id");
+  const std::string id = string_member(item, "id");
   json_t* images = json_object_get(item, "images");
   if (id.empty() || !json_is_object(images)) return std::nullopt;
   const auto main = pick(images, "fixed_width",
@@ -91,8 +87,8 @@ std::optional<Gif> normalize_item(json_t* item) {
   Gif g;
   g.provider = "giphy";
   g.id = id;
-  g.title = string_field(item, "title");
-  if (g.title.empty()) g.title = string_field(item, "alt_text");
+  g.title = string_member(item, "title");
+  if (g.title.empty()) g.title = string_member(item, "alt_text");
   g.url = main->url;
   g.mime = main->mime;
   g.width = main->width;
@@ -101,13 +97,6 @@ std::optional<Gif> normalize_item(json_t* item) {
   g.preview_width = preview->width;
   g.preview_height = preview->height;
   return g;
-}
-
-// Printable ASCII of an upstream message, shortened, for the log.
-std::string loggable(std::string_view s) {
-  std::string out;
-  for (char c : s.substr(0, 200)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  return out;
 }
 
 ApiError unavailable(const char* path, const std::string& what, int retry_after) {
@@ -123,9 +112,9 @@ std::string describe_status(const HttpResponse& resp) {
   if (resp.status == 429) what += " (rate limited)";
   JsonParseError err;
   const Json body = parse_json(resp.body, kMaxResponseDepth, true, &err);
-  std::string msg = string_field(body.at("meta").get(), "msg");
-  if (msg.empty()) msg = string_field(body.get(), "message");
-  if (!msg.empty()) what += ": " + loggable(msg);
+  std::string msg = string_member(body.at("meta").get(), "msg");
+  if (msg.empty()) msg = string_member(body.get(), "message");
+  if (!msg.empty()) what += ": " + printable_excerpt(msg, 200);
   return what;
 }
 
@@ -210,7 +199,7 @@ GifPage GiphyProvider::fetch(const char* path, const std::string& params,
   if (meta_status && *meta_status != 200) {
     throw unavailable(path,
                       "meta.status " + std::to_string(*meta_status) + ": " +
-                          loggable(string_field(body.at("meta").get(), "msg")),
+                          printable_excerpt(string_member(body.at("meta").get(), "msg"), 200),
                       kRetryAfterSeconds);
   }
   auto page = normalize_giphy(body);

@@ -5,17 +5,11 @@
 #include <memory>
 #include <mutex>
 
+#include "c_ptr.hpp"
 #include "text.hpp"
 
 namespace nt {
 namespace {
-
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
 
 struct Sink {
   HttpResponse* resp;
@@ -64,13 +58,13 @@ std::string HttpResponse::header(std::string_view lower_name) const {
 HttpResponse http_request(const HttpRequest& req) {
   global_init();
   HttpResponse resp;
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  CPtr<CURL, curl_easy_cleanup> curl(curl_easy_init());
   if (!curl) {
     resp.error = "curl_easy_init failed";
     return resp;
   }
   CURL* c = curl.get();
-  std::unique_ptr<curl_slist, SlistDeleter> headers;
+  CPtr<curl_slist, curl_slist_free_all> headers;
   for (const auto& [k, v] : req.headers) {
     const std::string line = k + ": " + v;
     curl_slist* next = curl_slist_append(headers.get(), line.c_str());
@@ -118,23 +112,6 @@ HttpResponse http_request(const HttpRequest& req) {
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
   return resp;
-}
-
-std::string url_encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size() * 3);
-  for (unsigned char ch : s) {
-    if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-        ch == '-' || ch == '.' || ch == '_' || ch == '~') {
-      out += static_cast<char>(ch);
-    } else {
-      out += '%';
-      out += hex[ch >> 4];
-      out += hex[ch & 15];
-    }
-  }
-  return out;
 }
 
 }  // namespace nt

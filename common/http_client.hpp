@@ -38,7 +38,4 @@ struct HttpResponse {
 // Performs the request. Never throws for network failures: they come back as status 0.
 HttpResponse http_request(const HttpRequest& req);
 
-// Percent-encodes a query value (RFC 3986 unreserved characters stay).
-std::string url_encode(std::string_view s);
-
 }  // namespace nt

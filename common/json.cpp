@@ -18,6 +18,11 @@ Json Json::at(const char* key) const {
   return v ? borrow(v) : Json();
 }
 
+std::string string_member(json_t* obj, const char* key) {
+  json_t* v = json_object_get(obj, key);
+  return json_is_string(v) ? std::string(json_string_value(v), json_string_length(v)) : "";
+}
+
 std::string Json::dump() const {
   if (!j_) return "null";
   char* text = json_dumps(j_, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);

@@ -68,6 +68,10 @@ class Json {
   json_t* j_ = nullptr;
 };
 
+// The string member `key` of `obj` (a jansson object; null is fine), or "" when it is absent
+// or not a string. For reading upstream documents, where a missing text is an empty one.
+std::string string_member(json_t* obj, const char* key);
+
 enum class JsonParseError { kNone, kSyntax, kTooDeep, kNotObject };
 
 // Parses a request body strictly: duplicate keys, NUL in strings, invalid UTF-8 and nesting

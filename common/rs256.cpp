@@ -4,17 +4,11 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include "c_ptr.hpp"
 #include "crypto.hpp"
 
 namespace nt {
 namespace {
-
-struct BioDeleter {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
 
 // An encrypted key must fail instead of prompting for a passphrase on the terminal.
 int refuse_passphrase(char*, int, int, void*) {
@@ -37,7 +31,7 @@ RsaPrivateKey RsaPrivateKey::from_pem(std::string_view pem) {
     throw Rs256Error("not a PEM private key (no -----BEGIN line)");
   }
   ERR_clear_error();
-  std::unique_ptr<BIO, BioDeleter> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  CPtr<BIO, BIO_free> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (!bio) throw Rs256Error(openssl_error_text("BIO_new_mem_buf failed"));
   EVP_PKEY* raw = PEM_read_bio_PrivateKey(bio.get(), nullptr, refuse_passphrase, nullptr);
   if (raw == nullptr) {
@@ -52,7 +46,7 @@ RsaPrivateKey RsaPrivateKey::from_pem(std::string_view pem) {
 }
 
 std::string RsaPrivateKey::sign(std::string_view data) const {
-  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  CPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx(EVP_MD_CTX_new());
   if (!ctx) throw Rs256Error(openssl_error_text("EVP_MD_CTX_new failed"));
   // RSA keys sign with PKCS#1 v1.5 padding unless told otherwise: exactly RS256.
   if (EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_.get()) != 1) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "c_ptr.hpp"
 #include "json.hpp"
 
 namespace nt {
@@ -34,10 +35,7 @@ class RsaPrivateKey {
   std::string sign(std::string_view data) const;
 
  private:
-  struct PkeyDeleter {
-    void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-  };
-  explicit RsaPrivateKey(EVP_PKEY* key) : key_(key, PkeyDeleter{}) {}
+  explicit RsaPrivateKey(EVP_PKEY* key) : key_(key, FreeWith<EVP_PKEY_free>{}) {}
   std::shared_ptr<EVP_PKEY> key_;  // shared: copies of the key object are cheap and read-only
 };
 

@@ -5,44 +5,15 @@
 #include <stdexcept>
 
 #include "crypto.hpp"
+#include "text.hpp"
 
 namespace nt {
 namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 
-bool is_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// "%XX" becomes the byte; a malformed escape is kept as it is.
-std::string percent_decode(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size()) {
-      const int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += in[i];
-  }
-  return out;
 }
 
 // RFC 3986 remove_dot_segments plus collapsing of empty segments; keeps a trailing slash.
@@ -71,14 +42,6 @@ std::string normalize_path(std::string_view path) {
   return out;
 }
 
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // Trimmed, with every run of whitespace (folded lines included) turned into one space.
 std::string canonical_header_value(std::string_view value) {
   std::string out;
@@ -100,7 +63,7 @@ SigV4Pairs canonical_headers(const SigV4Pairs& headers) {
   SigV4Pairs lowered;
   lowered.reserve(headers.size());
   for (const auto& [name, value] : headers) {
-    lowered.emplace_back(to_lower(name), canonical_header_value(value));
+    lowered.emplace_back(ascii_lower(name), canonical_header_value(value));
   }
   std::stable_sort(lowered.begin(), lowered.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -118,7 +81,7 @@ SigV4Pairs canonical_headers(const SigV4Pairs& headers) {
 
 bool has_header(const SigV4Pairs& headers, std::string_view lower_name) {
   return std::any_of(headers.begin(), headers.end(),
-                     [&](const auto& h) { return to_lower(h.first) == lower_name; });
+                     [&](const auto& h) { return ascii_lower(h.first) == lower_name; });
 }
 
 std::string sign(const SigV4Request& req, const SigV4Credentials& creds, const SigV4Scope& scope,
@@ -171,35 +134,18 @@ std::string sigv4_credential_scope(const SigV4Scope& scope) {
          scope.service + "/aws4_request";
 }
 
-std::string sigv4_uri_encode(std::string_view bytes, bool keep_slash) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(bytes.size() * 3);
-  for (char ch : bytes) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (is_unreserved(c) || (keep_slash && c == '/')) {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string sigv4_canonical_uri(std::string_view raw_path, const SigV4Options& opts) {
   std::string path = raw_path.empty() ? std::string("/") : std::string(raw_path);
-  if (!opts.double_encode_path) path = percent_decode(path);
+  if (!opts.double_encode_path) path = url_decode(path, false);
   if (opts.normalize_path) path = normalize_path(path);
-  return sigv4_uri_encode(path, true);
+  return url_encode(path, true);
 }
 
 std::string sigv4_canonical_query(const SigV4Pairs& query) {
   SigV4Pairs encoded;
   encoded.reserve(query.size());
   for (const auto& [name, value] : query) {
-    encoded.emplace_back(sigv4_uri_encode(name, false), sigv4_uri_encode(value, false));
+    encoded.emplace_back(url_encode(name, false), url_encode(value, false));
   }
   std::sort(encoded.begin(), encoded.end());
   std::string out;
@@ -307,7 +253,7 @@ SigV4Signed sigv4_presign(const SigV4Request& req, const SigV4Credentials& creds
   sign(signed_req, creds, scope, opts, &out);
   out.query = sigv4_canonical_query(q);
   if (!creds.session_token.empty() && opts.omit_session_token) {
-    out.query += "&X-Amz-Security-Token=" + sigv4_uri_encode(creds.session_token, false);
+    out.query += "&X-Amz-Security-Token=" + url_encode(creds.session_token, false);
   }
   out.query += "&X-Amz-Signature=" + out.signature;
   return out;

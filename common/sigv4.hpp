@@ -59,9 +59,7 @@ constexpr std::string_view kSigV4UnsignedPayload = "UNSIGNED-PAYLOAD";
 std::string sigv4_amz_date(int64_t epoch_seconds);
 // "20150830/us-east-1/service/aws4_request".
 std::string sigv4_credential_scope(const SigV4Scope& scope);
-// RFC 3986 encoding with upper-case hex; only A-Z a-z 0-9 - . _ ~ stay, and '/' when
-// keep_slash is set.
-std::string sigv4_uri_encode(std::string_view bytes, bool keep_slash);
+// URI-encoding is text.hpp's url_encode (RFC 3986, upper-case hex), as SigV4 asks.
 // The CanonicalURI line for a raw path ("" counts as "/").
 std::string sigv4_canonical_uri(std::string_view raw_path, const SigV4Options& opts);
 // "a=1&b=" from decoded pairs: encoded, sorted by name then value.

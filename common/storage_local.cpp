@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "crypto.hpp"
+#include "read_file.hpp"
 #include "unique_fd.hpp"
 
 namespace nt {
@@ -76,18 +77,9 @@ bool LocalStorage::exists(const std::string& key) const {
 
 std::string LocalStorage::get(const std::string& key) const {
   const std::string path = path_of(key);
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) fail("open", path);
-  std::string out;
-  char buf[65536];
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail("read", path);
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  return out;
+  std::optional<std::string> bytes = read_file(path);
+  if (!bytes) fail("read", path);
+  return std::move(*bytes);
 }
 
 DownloadTarget LocalStorage::download(const std::string& key, const DownloadOptions&) const {

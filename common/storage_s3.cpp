@@ -7,6 +7,7 @@
 #include "crypto.hpp"
 #include "http_client.hpp"
 #include "sigv4.hpp"
+#include "text.hpp"
 
 namespace nt {
 namespace {
@@ -160,12 +161,12 @@ S3Bucket s3_bucket(const Config& cfg) {
   const bool default_port = port == (https ? 443 : 80);
   return S3Bucket{std::string(https ? "https://" : "http://") + std::string(authority),
                   std::string(default_port ? hostname : authority),
-                  std::string(path) + "/" + sigv4_uri_encode(cfg.aws_s3_bucket, false)};
+                  std::string(path) + "/" + url_encode(cfg.aws_s3_bucket, false)};
 }
 
 std::string s3_object_path(const S3Bucket& bucket, std::string_view key) {
   if (!valid_storage_key(key)) throw StorageError("invalid storage key");
-  return bucket.path_prefix + "/" + sigv4_uri_encode(key, true);
+  return bucket.path_prefix + "/" + url_encode(key, true);
 }
 
 std::unique_ptr<Storage> make_s3_storage(const Config& cfg) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "http_client.hpp"
 #include "text.hpp"
 
 namespace nt {

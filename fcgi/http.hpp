@@ -44,10 +44,8 @@ struct Response {
 Response json_response(int status, const Json& body);
 Response no_content();
 
-// Percent-decodes a query component ('+' is a space). Invalid escapes are kept verbatim.
-std::string url_decode(std::string_view s);
-
-// The first value of `name` in a query string, decoded; nullopt when absent.
+// The first value of `name` in a query string, decoded (url_decode, '+' is a space); nullopt
+// when absent.
 std::optional<std::string> query_param(std::string_view query, std::string_view name);
 
 }  // namespace nt

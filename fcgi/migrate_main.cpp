@@ -10,18 +10,20 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <memory>
+#include <optional>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "config.hpp"
 #include "image_probe.hpp"
+#include "read_file.hpp"
 #include "storage.hpp"
 
 namespace {
@@ -46,11 +48,9 @@ ResultPtr run(PGconn* c, const std::string& sql, const std::vector<const char*>&
 }
 
 std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
+  std::optional<std::string> text = nt::read_file(path.string());
+  if (!text) throw std::runtime_error("cannot read " + path.string() + ": " + std::strerror(errno));
+  return std::move(*text);
 }
 
 // Uploads the shipped image of every sticker whose blob is not in storage yet. A row without

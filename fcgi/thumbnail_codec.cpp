@@ -8,18 +8,13 @@
 #include <cstring>
 #include <memory>
 
+#include "c_ptr.hpp"
+
 namespace nt {
 namespace {
 
-struct GdImageDeleter {
-  void operator()(gdImagePtr im) const { gdImageDestroy(im); }
-};
-using GdImage = std::unique_ptr<gdImage, GdImageDeleter>;
-
-struct GdFreeDeleter {
-  void operator()(void* p) const { gdFree(p); }
-};
-using GdBytes = std::unique_ptr<void, GdFreeDeleter>;
+using GdImage = CPtr<gdImage, gdImageDestroy>;
+using GdBytes = CPtr<void, gdFree>;
 
 constexpr size_t kNone = std::string_view::npos;
 

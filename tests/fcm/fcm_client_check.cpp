@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "../tool_config.hpp"
 #include "fcm_client.hpp"
 
 namespace {
@@ -86,12 +87,8 @@ nt::Json result_json(const std::string& token, const nt::FcmResult& r) {
 int main(int argc, char** argv) {
   Options opts;
   if (!parse_args(std::vector<std::string>(argv + 1, argv + argc), opts)) return usage();
-  // The settings this program does not use but every process must have.
-  setenv("DATABASE_URL", "unused", 0);
-  setenv("REDIS_URL", "unused", 0);
-  setenv("JWT_SECRET_KEY", std::string(32, 'x').c_str(), 0);
   try {
-    const nt::Config cfg = nt::load_config("/dev/null");
+    const nt::Config cfg = nt::test::tool_config();
     const auto client = nt::make_fcm_client(cfg);
     if (!client) {
       std::cerr << nt::kPushNotConfigured << "\n";

@@ -13,27 +13,13 @@
 #include <cstdio>
 #include <iostream>
 #include <iterator>
-#include <map>
 #include <string>
 #include <vector>
 
+#include "../tool_config.hpp"
 #include "storage.hpp"
 
-extern char** environ;
-
 namespace {
-
-nt::Config config_from_environment() {
-  std::map<std::string, std::string> vars;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string kv = *e;
-    const size_t eq = kv.find('=');
-    if (eq != std::string::npos) vars[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  for (const char* unused : {"DATABASE_URL", "REDIS_URL"}) vars.emplace(unused, "unused");
-  vars.emplace("JWT_SECRET_KEY", std::string(32, 'x'));
-  return nt::config_from_map(vars);
-}
 
 int usage() {
   std::cerr << "usage: s3_storage_check put KEY TYPE | get KEY | exists KEY | remove KEY | "
@@ -73,7 +59,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() < 2) return usage();
   try {
-    const nt::Config cfg = config_from_environment();
+    const nt::Config cfg = nt::test::tool_config();
     return run(*nt::make_storage(cfg), args);
   } catch (const nt::StorageError& e) {
     std::cerr << "StorageError: " << e.what() << "\n";

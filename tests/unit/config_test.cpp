@@ -5,10 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
+
+#include "read_file.hpp"
 
 namespace nt {
 namespace {
@@ -229,11 +229,9 @@ TEST(Dotenv, EmptyValueWithInlineComment) {
 // Every setting of .env.example parses to its documented default (or empty) through the same
 // parser, so a copy of the example is a working configuration apart from the required ones.
 TEST(Dotenv, ExampleFileHasNoCommentsInValues) {
-  std::ifstream in(std::string(NERUTALK_DOCS_DIR) + "/../.env.example");
-  ASSERT_TRUE(in.good());
-  std::stringstream buf;
-  buf << in.rdbuf();
-  for (const auto& [k, v] : parse_dotenv(buf.str())) {
+  const auto text = read_file(std::string(NERUTALK_DOCS_DIR) + "/../.env.example");
+  ASSERT_TRUE(text);
+  for (const auto& [k, v] : parse_dotenv(*text)) {
     EXPECT_EQ(v.find('#'), std::string::npos) << k << "=" << v;
   }
 }

@@ -171,6 +171,14 @@ TEST(FcmServiceAccount, UnreadableFileNamesThePath) {
               HasSubstr("FCM_SERVICE_ACCOUNT_FILE /nonexistent/sa.json: cannot read"));
 }
 
+TEST(FcmServiceAccount, FileOverOneMegabyteIsRefused) {
+  const std::string path = testing::TempDir() + "fcm_sa_huge.json";
+  std::ofstream(path) << std::string((1 << 20) + 1, ' ');
+  EXPECT_THAT(config_error([&] { load_service_account(path); }),
+              HasSubstr("FCM_SERVICE_ACCOUNT_FILE " + path + ": larger than 1 MB"));
+  std::remove(path.c_str());
+}
+
 TEST(FcmServiceAccount, LoadsFromAFileAndMakeClientNeedsOne) {
   const std::string path = testing::TempDir() + "fcm_sa_test.json";
   std::ofstream(path) << service_account_json(test::rsa_key_a().private_pem, "from-file");

@@ -47,49 +47,49 @@ const std::string kNumberDims = R"({
     "fixed_width_small": {"url": "https://media.example/b/100w.gif", "width": 100, "height": 75}
   }})";
 
-TEST(GifNormalize, StringDimensionsAndMp4Preferred) {
-  const auto page = normalize_giphy(parse(envelope(kStringDims)));
-  ASSERT_TRUE(page);
-  ASSERT_EQ(page->gifs.size(), 1u);
-  const Gif& g = page->gifs[0];
-  EXPECT_EQ(g.provider, "giphy");
-  EXPECT_EQ(g.id, "YsTs5ltWtEhnq");
-  EXPECT_EQ(g.title, "confused flying");
-  EXPECT_EQ(g.url, "https://media.example/a/200w.mp4");
-  EXPECT_EQ(g.mime, "video/mp4");
-  EXPECT_EQ(g.width, 200);
-  EXPECT_EQ(g.height, 112);
-  EXPECT_EQ(g.preview_url, "https://media.example/a/100w.gif");
-  EXPECT_EQ(g.preview_width, 100);
-  EXPECT_EQ(g.preview_height, 56);
-}
+// One item in, the Gif it becomes, every field compared.
+struct NormalizeCase {
+  const char* name;
+  std::string item;
+  Gif want;
+};
 
-TEST(GifNormalize, NumericDimensionsWebpWhenNoMp4AndAltTextAsTitle) {
-  const auto page = normalize_giphy(parse(envelope(kNumberDims)));
-  ASSERT_TRUE(page);
-  ASSERT_EQ(page->gifs.size(), 1u);
-  const Gif& g = page->gifs[0];
-  EXPECT_EQ(g.url, "https://media.example/b/200w.webp");
-  EXPECT_EQ(g.mime, "image/webp");
-  EXPECT_EQ(g.width, 200);
-  EXPECT_EQ(g.height, 150);
-  EXPECT_EQ(g.title, "dancing cat");
-  EXPECT_EQ(g.preview_width, 100);
-  EXPECT_EQ(g.preview_height, 75);
-}
-
-TEST(GifNormalize, GifUrlWhenNeitherMp4NorWebpAndStillAsPreview) {
-  const std::string item = R"({"id": "g1", "title": "t", "images": {
+TEST(GifNormalize, ItemsBecomeGifsWithThePreferredRendition) {
+  const std::string neither_mp4_nor_webp = R"({"id": "g1", "title": "t", "images": {
     "fixed_width": {"url": "https://media.example/c/200w.gif", "width": "200", "height": "90",
                     "mp4": "", "webp": null},
     "fixed_width_still": {"url": "https://media.example/c/200w_s.gif", "width": 200, "height": 90}}})";
-  const auto page = normalize_giphy(parse(envelope(item)));
-  ASSERT_TRUE(page);
-  ASSERT_EQ(page->gifs.size(), 1u);
-  EXPECT_EQ(page->gifs[0].url, "https://media.example/c/200w.gif");
-  EXPECT_EQ(page->gifs[0].mime, "image/gif");
-  EXPECT_EQ(page->gifs[0].preview_url, "https://media.example/c/200w_s.gif");
-  EXPECT_EQ(page->gifs[0].preview_width, 200);
+  const NormalizeCase cases[] = {
+      {"string dimensions, mp4 preferred",
+       kStringDims,
+       {"giphy", "YsTs5ltWtEhnq", "confused flying", "https://media.example/a/200w.mp4",
+        "video/mp4", 200, 112, "https://media.example/a/100w.gif", 100, 56}},
+      {"numeric dimensions, webp without mp4, alt_text as title",
+       kNumberDims,
+       {"giphy", "abc123", "dancing cat", "https://media.example/b/200w.webp", "image/webp", 200,
+        150, "https://media.example/b/100w.gif", 100, 75}},
+      {"gif url without mp4 or webp, still as preview",
+       neither_mp4_nor_webp,
+       {"giphy", "g1", "t", "https://media.example/c/200w.gif", "image/gif", 200, 90,
+        "https://media.example/c/200w_s.gif", 200, 90}},
+  };
+  for (const NormalizeCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    const auto page = normalize_giphy(parse(envelope(c.item)));
+    ASSERT_TRUE(page);
+    ASSERT_EQ(page->gifs.size(), 1u);
+    const Gif& g = page->gifs[0];
+    EXPECT_EQ(g.provider, c.want.provider);
+    EXPECT_EQ(g.id, c.want.id);
+    EXPECT_EQ(g.title, c.want.title);
+    EXPECT_EQ(g.url, c.want.url);
+    EXPECT_EQ(g.mime, c.want.mime);
+    EXPECT_EQ(g.width, c.want.width);
+    EXPECT_EQ(g.height, c.want.height);
+    EXPECT_EQ(g.preview_url, c.want.preview_url);
+    EXPECT_EQ(g.preview_width, c.want.preview_width);
+    EXPECT_EQ(g.preview_height, c.want.preview_height);
+  }
 }
 
 TEST(GifNormalize, ItemsWithoutAUsableRenditionAreLeftOut) {

@@ -14,6 +14,7 @@
 
 #include "crypto.hpp"
 #include "test_files.hpp"
+#include "text.hpp"
 
 namespace nt {
 namespace {
@@ -35,19 +36,6 @@ bool json_bool(const Json& obj, const char* key) {
   return json_is_true(json_object_get(obj.get(), key));
 }
 
-std::string percent_decode(const std::string& in) {
-  std::string out;
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size()) {
-      out += static_cast<char>(std::stoi(in.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += in[i];
-    }
-  }
-  return out;
-}
-
 // "a=1&b&c=%2F" as decoded pairs.
 SigV4Pairs parse_query(const std::string& q) {
   SigV4Pairs out;
@@ -58,9 +46,10 @@ SigV4Pairs parse_query(const std::string& q) {
     const std::string item = q.substr(pos, end - pos);
     const size_t eq = item.find('=');
     if (eq == std::string::npos) {
-      out.emplace_back(percent_decode(item), "");
+      out.emplace_back(url_decode(item, false), "");
     } else {
-      out.emplace_back(percent_decode(item.substr(0, eq)), percent_decode(item.substr(eq + 1)));
+      out.emplace_back(url_decode(item.substr(0, eq), false),
+                       url_decode(item.substr(eq + 1), false));
     }
     pos = end + 1;
   }
@@ -176,8 +165,12 @@ TEST(SigV4, SigningKeysFromTheDocs) {
 }
 
 TEST(SigV4, UriEncodingAndPaths) {
-  EXPECT_EQ(sigv4_uri_encode("a b/c+d=e;f~", true), "a%20b/c%2Bd%3De%3Bf~");
-  EXPECT_EQ(sigv4_uri_encode("a/b", false), "a%2Fb");
+  EXPECT_EQ(url_encode("a b/c+d=e;f~", true), "a%20b/c%2Bd%3De%3Bf~");
+  EXPECT_EQ(url_encode("a/b", false), "a%2Fb");
+  EXPECT_EQ(url_encode("\xff\x01~", false), "%FF%01~");
+  // Paths keep '+'; query strings read it as a space; a malformed escape stays as it is.
+  EXPECT_EQ(url_decode("/a%2fb+c%zz%4", false), "/a/b+c%zz%4");
+  EXPECT_EQ(url_decode("a%2Bb+c", true), "a+b c");
   const SigV4Options other = sigv4_options_for("service");
   const SigV4Options s3 = sigv4_options_for("s3");
   // Other services encode the path as sent, so an escape is escaped again.
@@ -385,7 +378,8 @@ TEST(SigV4, PresignRejectsBadExpiry) {
   const SigV4Scope scope{"us-east-1", "s3", kS3Epoch};
   EXPECT_THROW(presign_url("GET", "h", "/k", {}, creds, scope, 0), std::invalid_argument);
   EXPECT_THROW(presign_url("GET", "h", "/k", {}, creds, scope, 604801), std::invalid_argument);
-  EXPECT_NO_THROW(presign_url("GET", "h", "/k", {}, creds, scope, 604800));
+  EXPECT_NE(presign_url("GET", "h", "/k", {}, creds, scope, 604800).find("&X-Amz-Expires=604800&"),
+            std::string::npos);
 }
 
 TEST(SigV4, PresignS3WithSessionTokenAndPort) {

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 
+#include "c_ptr.hpp"
 #include "image_probe.hpp"
 #include "storage.hpp"
 #include "test_files.hpp"
@@ -56,10 +57,6 @@ std::set<std::string> asset_files() {
   return files;
 }
 
-struct GdImageDeleter {
-  void operator()(gdImagePtr im) const { gdImageDestroy(im); }
-};
-
 TEST(StickerAssets, TheMigrationNamesExactlyTheShippedFiles) {
   const auto rows = rows_of_migration();
   EXPECT_GE(rows.size(), 12u);
@@ -90,7 +87,7 @@ TEST(StickerAssets, EveryImageIsTheTransparentPngItsRowDescribes) {
     EXPECT_EQ(w, row.width);
     EXPECT_EQ(h, row.height);
     // It decodes, and its corners are see-through (a sticker, not a square picture).
-    std::unique_ptr<gdImage, GdImageDeleter> im(
+    CPtr<gdImage, gdImageDestroy> im(
         gdImageCreateFromPngPtr(static_cast<int>(bytes.size()), const_cast<char*>(bytes.data())));
     ASSERT_TRUE(im);
     EXPECT_EQ(gdImageSX(im.get()), 512);

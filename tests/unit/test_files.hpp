@@ -2,21 +2,16 @@
 // that live outside the build tree. Failures are reported as GoogleTest failures by callers.
 #pragma once
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "json.hpp"
+#include "read_file.hpp"
 
 namespace nt::test {
 
 // The whole file as bytes; "" when it cannot be opened.
 inline std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
+  return nt::read_file(path).value_or("");
 }
 
 // The file parsed as a JSON object with nt::parse_json; an empty Json when it is missing or
@@ -37,8 +32,7 @@ inline std::string from_hex(const std::string& hex) {
 
 // A string member of a JSON object, or "" when absent / not a string.
 inline std::string json_str(const Json& obj, const char* key) {
-  json_t* v = json_object_get(obj.get(), key);
-  return v && json_is_string(v) ? std::string(json_string_value(v), json_string_length(v)) : "";
+  return string_member(obj.get(), key);
 }
 
 }  // namespace nt::test

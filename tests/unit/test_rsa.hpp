@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "c_ptr.hpp"
+
 namespace nt::test {
 
 struct PemPair {
@@ -21,17 +23,8 @@ struct PemPair {
 };
 
 namespace rsa_detail {
-struct PkeyFree {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using Bio = std::unique_ptr<BIO, BioFree>;
+using Pkey = CPtr<EVP_PKEY, EVP_PKEY_free>;
+using Bio = CPtr<BIO, BIO_free>;
 
 inline std::string bio_text(BIO* b) {
   char* data = nullptr;
@@ -100,7 +93,7 @@ inline bool rs256_verifies(const std::string& public_pem, std::string_view data,
                            std::string_view signature) {
   rsa_detail::Bio bio(BIO_new_mem_buf(public_pem.data(), static_cast<int>(public_pem.size())));
   rsa_detail::Pkey key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
-  std::unique_ptr<EVP_MD_CTX, rsa_detail::MdCtxFree> ctx(EVP_MD_CTX_new());
+  CPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx(EVP_MD_CTX_new());
   if (!key || !ctx) throw std::runtime_error("loading the test public key failed");
   EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
   if (EVP_DigestVerifyInit(ctx.get(), &pctx, EVP_sha256(), nullptr, key.get()) != 1 ||

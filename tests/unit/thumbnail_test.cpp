@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "c_ptr.hpp"
 #include "thumbnailer_protocol.hpp"
 
 namespace nt {
@@ -24,10 +25,7 @@ namespace {
 
 using std::string;
 
-struct GdImageDeleter {
-  void operator()(gdImagePtr im) const { gdImageDestroy(im); }
-};
-using GdImage = std::unique_ptr<gdImage, GdImageDeleter>;
+using GdImage = CPtr<gdImage, gdImageDestroy>;
 
 struct Rgb {
   int r, g, b;
@@ -256,8 +254,14 @@ TEST(Thumbnail, ExifOrientationIsAppliedToThePixels) {
   EXPECT_EQ(three.width, 300);
   EXPECT_TRUE(near(pixel(three.jpeg, 40, 75), kBlue));
   const ThumbnailResult two = upright(2);  // mirrored: blue on the left, same size
+  EXPECT_EQ(two.width, 300);
+  EXPECT_EQ(two.height, 150);
   EXPECT_TRUE(near(pixel(two.jpeg, 40, 75), kBlue));
-  EXPECT_EQ(upright(1).jpeg.size() > 0, true);
+  const ThumbnailResult one = upright(1);  // as stored: red on the left
+  EXPECT_EQ(one.width, 300);
+  EXPECT_EQ(one.height, 150);
+  EXPECT_TRUE(near(pixel(one.jpeg, 40, 75), kRed));
+  EXPECT_TRUE(near(pixel(one.jpeg, 260, 75), kBlue));
 }
 
 TEST(Thumbnail, TruncatedImagesAreCorrupt) {
