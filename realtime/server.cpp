@@ -263,12 +263,9 @@ void Server::broadcast_status(const std::string& user_id, const char* status,
 
 void Server::check_revoked(Session* s) {
   const uint64_t id = s->id;
-  const std::string user_id = s->user_id;
-  bus_.command({"EXISTS", key_revoked_session(s->session_id)}, [this, id, user_id](redisReply* r) {
+  bus_.command({"EXISTS", key_revoked_session(s->session_id)}, [this, id](redisReply* r) {
     if (!r || r->type != REDIS_REPLY_INTEGER || r->integer == 0) return;
-    for (Session* s : hub_.sessions_of(user_id)) {
-      if (s->id == id) hub_.close(s, close_code::kSessionRevoked, "session revoked");
-    }
+    if (Session* s = hub_.find(id)) hub_.close(s, close_code::kSessionRevoked, "session revoked");
   });
 }
 
