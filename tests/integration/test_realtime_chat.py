@@ -15,6 +15,7 @@ import subprocess
 import time
 import uuid
 
+import pytest
 import websocket
 
 from conftest import (RFC3339_MS, STACK_DIR, about_chat, all_messages, api, assert_envelope,
@@ -664,23 +665,27 @@ def test_f13_garbage_in_every_chat_event_is_an_error_frame(sockets):
     assert ws_ack(ws, "join_chat", {"chat_id": cid})["chat_id"] == cid
 
 
-def test_f4_a_70kb_send_message_frame_closes_1009_and_stores_nothing(sockets):
-    a, b = register(), register()
-    chat = create_private(a, b)
-    ws = connect(sockets, a, 1)
-    ws.send(json.dumps({"type": "send_message", "id": "big",
-                        "data": {"chat_id": chat["id"], "content": "x" * 70000}}))
-    got = ws_wait_close(ws, 5)
-    assert got[0] == "close" and got[1] == 1009, got
-    assert all_messages(b, chat["id"]) == []
+def send_in_one_frame(ws, chat_id):
+    """F4: a 70 KB send_message in one frame; returns the bytes sent."""
+    text = json.dumps({"type": "send_message", "id": "big",
+                       "data": {"chat_id": chat_id, "content": "x" * 70000}})
+    ws.send(text)
+    return len(text)
 
 
-def test_f5_send_message_in_fragments_past_64kib_closes_1009(sockets):
+def send_in_fragments(ws, chat_id):
+    """F5: a send_message in 8 KiB fragments, stopped just past 64 KiB; returns the bytes sent."""
+    head = ('{"type":"send_message","data":{"chat_id":%d,"content":"' % chat_id).encode()
+    return send_fragments_past_limit(ws, head, b"y" * 8192)
+
+
+@pytest.mark.parametrize("node,send", [(1, send_in_one_frame), (2, send_in_fragments)],
+                         ids=["f4_one_frame", "f5_fragments"])
+def test_a_send_message_past_64kib_closes_1009_and_stores_nothing(sockets, node, send):
     a, b = register(), register()
     chat = create_private(a, b)
-    ws = connect(sockets, a, 2)
-    head = ('{"type":"send_message","data":{"chat_id":%d,"content":"' % chat["id"]).encode()
-    assert send_fragments_past_limit(ws, head, b"y" * 8192) > 65536
+    ws = connect(sockets, a, node)
+    assert send(ws, chat["id"]) > 65536
     got = ws_wait_close(ws, 5)
     assert got[0] == "close" and got[1] == 1009, got
     assert all_messages(b, chat["id"]) == []
