@@ -47,11 +47,12 @@ void send_ack(Server& srv, Session* s, const Json& id, const char* name, const J
   srv.hub().send_event(s, ev::kAck, data);
 }
 
-int64_t require_chat_id(const Frame& f) {
+// The one id an event is about (chat_id, call_id, share_id): a positive integer.
+int64_t require_id(const Frame& f, const char* field) {
   FieldReader r(f.data);
-  const auto chat_id = r.integer("chat_id", true, 1, INT64_MAX);
+  const auto id = r.integer(field, true, 1, INT64_MAX);
   r.done();
-  return *chat_id;
+  return *id;
 }
 
 // Runs `work` on a worker thread; on the loop thread `done` gets the result for the session
@@ -114,7 +115,7 @@ void on_ping(Server& srv, Session* s, const Frame& f) {
 }
 
 void on_join_chat(Server& srv, Session* s, const Frame& f) {
-  const int64_t chat_id = require_chat_id(f);
+  const int64_t chat_id = require_id(f, "chat_id");
   with_membership(srv, s, f, chat_id, [chat_id](Server& srv, Session* s, const Json& id) {
     s->joined.insert(chat_id);
     send_ack(srv, s, id, "chat_id", Json::integer(chat_id));
@@ -122,7 +123,7 @@ void on_join_chat(Server& srv, Session* s, const Frame& f) {
 }
 
 void on_leave_chat(Server& srv, Session* s, const Frame& f) {
-  const int64_t chat_id = require_chat_id(f);
+  const int64_t chat_id = require_id(f, "chat_id");
   // Members only, like join_chat: a non-member gets the same answer as for a missing chat.
   with_membership(srv, s, f, chat_id, [chat_id](Server& srv, Session* s, const Json& id) {
     s->joined.erase(chat_id);
@@ -166,7 +167,7 @@ void on_message_read(Server& srv, Session* s, const Frame& f) {
 }
 
 void on_send_message(Server& srv, Session* s, const Frame& f) {
-  const int64_t chat_id = require_chat_id(f);
+  const int64_t chat_id = require_id(f, "chat_id");
   const std::string user = s->user_id;
   Json body = f.data.deep_copy();
   run_job(
@@ -180,19 +181,14 @@ void on_send_message(Server& srv, Session* s, const Frame& f) {
       });
 }
 
-// sync {chats: {"<chat_id>": last_seq}}: every missed message as new_message (ascending per
-// chat, at most kMaxSyncMessagesPerChat each), then sync_complete with, per chat, the last seq
-// sent and whether more remain (page the rest with GET .../messages?after_id=).
 // call_answered / call_declined / call_ended {call_id}: the REST transitions (call_service),
 // acked with {call} (and, for an answer, the callee's own agora credentials).
 void on_call_event(Server& srv, Session* s, const Frame& f, CallEvent event) {
-  FieldReader r(f.data);
-  const auto call_id = r.integer("call_id", true, 1, INT64_MAX);
-  r.done();
+  const int64_t call_id = require_id(f, "call_id");
   const std::string user = s->user_id;
   run_job(
       srv, s, f,
-      [user, call_id = *call_id, event](Deps& d) { return act_on_call(d, user, call_id, event); },
+      [user, call_id, event](Deps& d) { return act_on_call(d, user, call_id, event); },
       [](Server& srv, Session* s, const Json& id, const Json& result) {
         // {id?, call} and, for an answer, the callee's own media credentials.
         Json data = result.deep_copy();
@@ -227,13 +223,11 @@ void on_location_share_start(Server& srv, Session* s, const Frame& f) {
 
 // location_share_stop {share_id}: as DELETE /location/shares/{id}, acked with {share_id}.
 void on_location_share_stop(Server& srv, Session* s, const Frame& f) {
-  FieldReader r(f.data);
-  const auto share_id = r.integer("share_id", true, 1, INT64_MAX);
-  r.done();
+  const int64_t share_id = require_id(f, "share_id");
   const std::string user = s->user_id;
   run_job(
       srv, s, f,
-      [user, share_id = *share_id](Deps& d) {
+      [user, share_id](Deps& d) {
         stop_share(d, user, share_id);
         return Json::integer(share_id);
       },
@@ -246,6 +240,9 @@ void on_call_answered(Server& srv, Session* s, const Frame& f) { on_call_event(s
 void on_call_declined(Server& srv, Session* s, const Frame& f) { on_call_event(srv, s, f, CallEvent::kDecline); }
 void on_call_ended(Server& srv, Session* s, const Frame& f) { on_call_event(srv, s, f, CallEvent::kEnd); }
 
+// sync {chats: {"<chat_id>": last_seq}}: every missed message as new_message (ascending per
+// chat, at most kMaxSyncMessagesPerChat each), then sync_complete with, per chat, the last seq
+// sent and whether more remain (page the rest with GET .../messages?after_id=).
 void on_sync(Server& srv, Session* s, const Frame& f) {
   const Json chats = f.data.at("chats");
   if (!chats || !json_is_object(chats.get())) {

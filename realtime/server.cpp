@@ -63,13 +63,16 @@ Server::Server(const Config& cfg, uv_loop_t* loop)
   }
   hub_.on_first_session = [this](const std::string& user_id) { bus_.subscribe(user_channel(user_id)); };
   hub_.on_session_closed = [this](const std::string& user_id, const Session& s) {
-    // Captured now: once the user's last local connection is gone the router forgets them.
-    const std::vector<int64_t> chats = router_.chats_of(user_id);
-    auto vis = shows_online_.find(user_id);
-    const bool visible = vis == shows_online_.end() || vis->second;
-    presence_.disconnected(user_id, s.id, [this, user_id, chats, visible] {
-      if (visible) broadcast_status(user_id, "offline", chats);
-      workers_.submit([user_id](Deps& d) { touch_last_seen(d.pg, user_id); });
+    // Who hears "offline" is decided now: once the user's last local connection is gone the
+    // router forgets them. Unknown while their chats are still loading here (load_user).
+    std::optional<std::vector<int64_t>> audience;
+    if (router_.knows_user(user_id)) {
+      auto vis = shows_online_.find(user_id);
+      const bool visible = vis == shows_online_.end() || vis->second;
+      audience = visible ? router_.chats_of(user_id) : std::vector<int64_t>{};
+    }
+    presence_.disconnected(user_id, s.id, [this, user_id, audience] {
+      announce_offline(user_id, audience);
     });
   };
   hub_.on_last_session = [this](const std::string& user_id) {
@@ -231,6 +234,23 @@ void Server::load_user(const std::string& user_id) {
   });
 }
 
+// The user's last connection anywhere has closed: last_seen is recorded and the chats they
+// share hear "offline". A connection that closed before this daemon had loaded the user's
+// chats (a quick reconnect elsewhere, then closing) has no audience yet: the worker reads it,
+// and the news is dropped if the user has connected here again meanwhile (then "online" is
+// theirs to announce).
+void Server::announce_offline(const std::string& user_id,
+                              const std::optional<std::vector<int64_t>>& audience) {
+  if (audience) broadcast_status(user_id, "offline", *audience);
+  workers_.submit([this, user_id, loaded = audience.has_value()](Deps& d) {
+    touch_last_seen(d.pg, user_id);
+    if (loaded || !shows_online_status(d.pg, user_id)) return;
+    workers_.post([this, user_id, chats = chat_ids_of_user(d.pg, user_id)] {
+      if (!hub_.has_user(user_id)) broadcast_status(user_id, "offline", chats);
+    });
+  });
+}
+
 void Server::broadcast_status(const std::string& user_id, const char* status,
                               const std::vector<int64_t>& chats) {
   auto it = shows_online_.find(user_id);
@@ -243,12 +263,9 @@ void Server::broadcast_status(const std::string& user_id, const char* status,
 
 void Server::check_revoked(Session* s) {
   const uint64_t id = s->id;
-  const std::string user_id = s->user_id;
-  bus_.command({"EXISTS", key_revoked_session(s->session_id)}, [this, id, user_id](redisReply* r) {
+  bus_.command({"EXISTS", key_revoked_session(s->session_id)}, [this, id](redisReply* r) {
     if (!r || r->type != REDIS_REPLY_INTEGER || r->integer == 0) return;
-    for (Session* s : hub_.sessions_of(user_id)) {
-      if (s->id == id) hub_.close(s, close_code::kSessionRevoked, "session revoked");
-    }
+    if (Session* s = hub_.find(id)) hub_.close(s, close_code::kSessionRevoked, "session revoked");
   });
 }
 

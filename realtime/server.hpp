@@ -10,6 +10,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -65,6 +66,8 @@ class Server {
   void on_closed(Session* s);
   void check_revoked(Session* s);
   void load_user(const std::string& user_id);
+  void announce_offline(const std::string& user_id,
+                        const std::optional<std::vector<int64_t>>& audience);
 
   // bus_routing.cpp
   void on_bus_message(const std::string& channel, std::string_view payload);

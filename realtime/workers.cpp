@@ -44,11 +44,6 @@ void Workers::submit(Job job) {
   cv_.notify_one();
 }
 
-size_t Workers::pending() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return jobs_.size();
-}
-
 void Workers::post(LoopTask task) {
   {
     std::lock_guard<std::mutex> lock(out_mu_);

@@ -31,7 +31,6 @@ class Workers {
   void post(LoopTask task);
   // Loop thread: stops the threads (jobs not started are dropped) and closes the async handle.
   void stop();
-  size_t pending() const;
 
  private:
   void run(int index);
@@ -40,7 +39,7 @@ class Workers {
   const Config& cfg_;
   uv_async_t async_;
   std::vector<std::thread> threads_;
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job> jobs_;
   bool stopping_ = false;

@@ -7,18 +7,23 @@ idempotent; abuse of the new client events gets error frames or the documented c
 Connections are pinned with ws_open(node=1|2). Where a test must know that a daemon has
 loaded a user's chats before it publishes, it waits with wait_chat_routed (the daemon's Redis
 subscription); "nothing arrived" is always checked against a later event that does arrive."""
+import contextlib
 import json
+import os
 import socket
+import subprocess
 import time
 import uuid
 
+import pytest
 import websocket
 
-from conftest import (RFC3339_MS, about_chat, all_messages, api, assert_envelope, create_group,
-                      create_private, history, login_ok, redis_commands, register,
-                      send_message, wait_chat_routed, wait_until, wait_user_routed, ws_ack,
-                      ws_close_quietly, ws_event, ws_next, ws_open, ws_open_ticket_raw,
-                      ws_request, ws_send_json, ws_wait_close, send_fragments_past_limit)
+from conftest import (RFC3339_MS, STACK_DIR, about_chat, all_messages, api, assert_envelope,
+                      create_group, create_private, env_setting, history, login_ok,
+                      redis_command, redis_commands, register, send_message, wait_chat_routed,
+                      wait_until, wait_user_routed, ws_ack, ws_close_quietly, ws_event, ws_next,
+                      ws_open, ws_open_ticket_raw, ws_request, ws_send_json, ws_ticket,
+                      ws_wait_close, send_fragments_past_limit)
 
 MISSING_CHAT = 9_000_000_000_000
 
@@ -475,6 +480,58 @@ def test_presence_reconnecting_across_daemons_never_shows_offline(sockets):
     assert statuses == ["online", "offline"], statuses
 
 
+@contextlib.contextmanager
+def table_locked(table):
+    """Holds an ACCESS EXCLUSIVE lock on `table` from a psql session of its own until the block
+    ends: whatever reads the table waits until then."""
+    holder = subprocess.Popen(
+        ["runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1",
+         "-h", os.path.join(STACK_DIR, "run"), "-p", env_setting("NT_PG_PORT"), "-d", "nerutalk"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        holder.stdin.write("BEGIN; LOCK TABLE %s IN ACCESS EXCLUSIVE MODE; SELECT 'locked';\n" % table)
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "locked"
+        yield
+    finally:
+        holder.communicate("COMMIT;\n", timeout=30)
+
+
+def test_presence_offline_when_the_last_connection_closes_before_its_chats_loaded(sockets):
+    """A reconnect that lands on a daemon where the user has no other connection, closed before
+    that daemon has read the user's chats from Postgres (held up here by a lock on the table):
+    the people the user shares a chat with still hear "offline"."""
+    a, b = register(), register()
+    chat = create_private(a, b)
+    wsb = connect(sockets, b, 1)
+    old = connect(sockets, a, 2)
+    wait_chat_routed(chat["id"], 2)
+    seen = []
+    ev = ws_event(wsb, "user_status", lambda x: x["user_id"] == a.id, timeout=3, seen=seen)
+    statuses = [ev["data"]["status"]]
+    ticket = ws_ticket(a.access)
+    live = "nerutalk:presence:%s" % a.id
+
+    def live_connections(n):
+        return lambda: redis_command("ZCARD", live) == n
+    with table_locked("chat_participants"):
+        fresh, _ = ws_open(ticket=ticket, node=1)
+        sockets.append(fresh)
+        old.close()
+        wait_until(live_connections(1), 5, what="daemon 2 to count the old connection out")
+        fresh.close()
+        wait_until(live_connections(0), 5, what="daemon 1 to count the last connection out")
+        assert redis_command("GET", "nerutalk:user_status:%s" % a.id) == b"offline"
+    ev = ws_event(wsb, "user_status", lambda x: x["user_id"] == a.id, timeout=5, seen=seen)
+    statuses.append(ev["data"]["status"])
+    assert RFC3339_MS.match(ev["data"]["last_seen"]), ev
+    marker = send_message(b, chat["id"], "marker")
+    ws_event(wsb, "new_message", lambda x: x["id"] == marker["id"], timeout=3, seen=seen)
+    statuses += [f["data"]["status"] for f in seen
+                 if f.get("type") == "user_status" and f["data"]["user_id"] == a.id]
+    assert statuses == ["online", "offline"], statuses
+
+
 # --- catching up ------------------------------------------------------------------------------------------
 
 def test_sync_after_a_disconnect_returns_exactly_what_was_missed(sockets):
@@ -608,23 +665,27 @@ def test_f13_garbage_in_every_chat_event_is_an_error_frame(sockets):
     assert ws_ack(ws, "join_chat", {"chat_id": cid})["chat_id"] == cid
 
 
-def test_f4_a_70kb_send_message_frame_closes_1009_and_stores_nothing(sockets):
-    a, b = register(), register()
-    chat = create_private(a, b)
-    ws = connect(sockets, a, 1)
-    ws.send(json.dumps({"type": "send_message", "id": "big",
-                        "data": {"chat_id": chat["id"], "content": "x" * 70000}}))
-    got = ws_wait_close(ws, 5)
-    assert got[0] == "close" and got[1] == 1009, got
-    assert all_messages(b, chat["id"]) == []
+def send_in_one_frame(ws, chat_id):
+    """F4: a 70 KB send_message in one frame; returns the bytes sent."""
+    text = json.dumps({"type": "send_message", "id": "big",
+                       "data": {"chat_id": chat_id, "content": "x" * 70000}})
+    ws.send(text)
+    return len(text)
 
 
-def test_f5_send_message_in_fragments_past_64kib_closes_1009(sockets):
+def send_in_fragments(ws, chat_id):
+    """F5: a send_message in 8 KiB fragments, stopped just past 64 KiB; returns the bytes sent."""
+    head = ('{"type":"send_message","data":{"chat_id":%d,"content":"' % chat_id).encode()
+    return send_fragments_past_limit(ws, head, b"y" * 8192)
+
+
+@pytest.mark.parametrize("node,send", [(1, send_in_one_frame), (2, send_in_fragments)],
+                         ids=["f4_one_frame", "f5_fragments"])
+def test_a_send_message_past_64kib_closes_1009_and_stores_nothing(sockets, node, send):
     a, b = register(), register()
     chat = create_private(a, b)
-    ws = connect(sockets, a, 2)
-    head = ('{"type":"send_message","data":{"chat_id":%d,"content":"' % chat["id"]).encode()
-    assert send_fragments_past_limit(ws, head, b"y" * 8192) > 65536
+    ws = connect(sockets, a, node)
+    assert send(ws, chat["id"]) > 65536
     got = ws_wait_close(ws, 5)
     assert got[0] == "close" and got[1] == 1009, got
     assert all_messages(b, chat["id"]) == []
