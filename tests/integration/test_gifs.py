@@ -12,8 +12,9 @@ import requests
 
 from conftest import (api, assert_error, env_setting, field_codes, log_path, register,
                       unique_name)
+from standins import GiphyStandIn
 
-STANDIN = os.environ.get("NT_GIPHY_STANDIN_URL", "").rstrip("/")
+GIPHY = GiphyStandIn(os.environ.get("NT_GIPHY_STANDIN_URL", ""))
 # The second stack of scripts/test, started without GIPHY_API_KEY.
 UNCONFIGURED_BASE = os.environ.get("NT_S3_BASE_URL", "").rstrip("/")
 
@@ -27,10 +28,8 @@ ITEM_KEYS = {"provider", "id", "title", "url", "mime", "width", "height", "previ
 
 def standin_requests(path=None, q=None):
     """What the stand-in received (api_key left out), oldest first."""
-    assert STANDIN, "NT_GIPHY_STANDIN_URL is not set: run the suite through scripts/test"
-    got = requests.get(STANDIN + "/_standin/stats", timeout=5).json()["requests"]
-    return [r for r in got
-            if (path is None or r["path"] == path) and (q is None or r["params"].get("q") == q)]
+    assert GIPHY.url, "NT_GIPHY_STANDIN_URL is not set: run the suite through scripts/test"
+    return GIPHY.requests(path, q)
 
 
 def search(user, q=None, headers=None, **params):
