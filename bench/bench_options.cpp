@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string_view>
 
+#include "http_text.hpp"
+
 namespace nt::bench {
 
 namespace {
@@ -39,12 +41,6 @@ bool is_token(std::string_view s) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
            std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
   });
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return (x | 0x20) == (y | 0x20);  // ASCII letters only; header names are tokens
-         });
 }
 
 std::string_view header_name(std::string_view header) {

@@ -19,6 +19,15 @@ int64_t mono_ns() {
       .count();
 }
 
+long read_pid(const std::string& file) {
+  FILE* f = std::fopen(file.c_str(), "r");
+  if (f == nullptr) return 0;
+  long pid = 0;
+  if (std::fscanf(f, "%ld", &pid) != 1) pid = 0;
+  std::fclose(f);
+  return pid;
+}
+
 Args::Args(int argc, char** argv, std::map<std::string, std::string> known)
     : values_(std::move(known)) {
   for (int i = 1; i < argc; ++i) {

@@ -26,6 +26,9 @@ class SetupError : public std::runtime_error {
 // Nanoseconds on the monotonic clock.
 int64_t mono_ns();
 
+// The process id in a pid file; 0 when the file is missing or holds no number.
+long read_pid(const std::string& file);
+
 // "--name value" pairs; every option must be one of `known` (name -> default). Throws
 // UsageError (bench_options.hpp) for an unknown option, a missing value or a bad number.
 class Args {

@@ -1,4 +1,4 @@
-# Shared by the bench drivers (run_ws_delivery.sh, run_ws_idle_memory.sh, run_history_page.sh):
+# Shared by the bench drivers (bench/run_*.sh):
 # a release stack on free ports in a temporary folder, with the limits a benchmark needs raised.
 # Source it after scripts/lib.sh; do not run it.
 #

@@ -4,28 +4,14 @@
 #include <charconv>
 #include <cstring>
 
+#include "http_text.hpp"
+
 namespace nt::bench {
 
 namespace {
 
 // Longer lines mean a broken or hostile peer; the benchmark only talks to our own nginx.
 constexpr size_t kMaxLineLength = 16 * 1024;
-
-std::string_view trim(std::string_view s) {
-  const auto not_space = [](char c) { return c != ' ' && c != '\t'; };
-  const auto first = std::find_if(s.begin(), s.end(), not_space);
-  const auto last = std::find_if(s.rbegin(), s.rend(), not_space).base();
-  return first < last ? std::string_view(first, last) : std::string_view();
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 // Calls fn(token) for each trimmed, non-empty comma-separated token of a header value.
 template <typename Fn>

@@ -7,28 +7,14 @@
 #   bench/run_profile_bench.sh [DURATION_S=10] [CONNECTIONS=64]
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
+source "$NT_ROOT/bench/bench_stack.sh"
 cd "$NT_ROOT"
 DURATION="${1:-10}"
 CONNS="${2:-64}"
 
-nt_install_deps
-nt_build "$NT_ROOT/build"
-STACK=$(mktemp -d /tmp/nerutalk-bench.XXXXXX)
-chmod 755 "$STACK"
-trap 'nt_stop_stack "$STACK"; rm -rf "$STACK"' EXIT
-HTTP_PORT=$(nt_free_port); REDIS_PORT=$(nt_free_port); RT1=$(nt_free_port)
-PG_PORT=$((20000 + RANDOM % 20000))
-nt_write_env "$STACK/bench.env" \
-  "DATABASE_URL=postgresql:///nerutalk?host=$STACK/run&port=$PG_PORT&user=nerutalk" \
-  "REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0" \
-  "NT_PG_PORT=$PG_PORT" "NT_REDIS_PORT=$REDIS_PORT" "NT_HTTP_PORT=$HTTP_PORT" \
-  "NT_REALTIME_PORT_1=$RT1" "API_SOCKET_MODE=0666" "API_THREADS=${API_THREADS:-48}" \
-  "NGINX_WORKERS=${NGINX_WORKERS:-2}" "NGINX_API_KEEPALIVE=${NGINX_API_KEEPALIVE:-8}" \
-  "BCRYPT_COST=4" "NGINX_RATE_PER_SECOND=1000000" "NGINX_RATE_BURST=1000000" \
-  "NGINX_CONN_PER_IP=60000" "STORAGE_DIR=$STACK/storage" "LOG_LEVEL=warn"
-nt_start_stack "$STACK" "$STACK/bench.env" "$NT_ROOT/build"
+bench_start_stack "API_THREADS=${API_THREADS:-48}" "NGINX_WORKERS=${NGINX_WORKERS:-2}" \
+  "NGINX_API_KEEPALIVE=${NGINX_API_KEEPALIVE:-8}"
 
-BASE="http://127.0.0.1:$HTTP_PORT"
 TOKEN=$(curl -sf -X POST "$BASE/api/v1/register" -H 'Content-Type: application/json' \
   -d '{"username":"bench_user","email":"bench@example.com","password":"Bench123pass"}' |
   /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')

@@ -24,11 +24,11 @@ DAEMONS="${3:-2}"
 FCMDIR=$(mktemp -d /tmp/nerutalk-bench-fcm.XXXXXX)
 FCM_PORT=$(nt_free_port)
 nt_fcm_standin_start "$FCMDIR" "$FCM_PORT" || nt_die "the FCM stand-in did not start"
-trap 'nt_fcm_standin_stop "$FCMDIR"; rm -rf "$FCMDIR"' EXIT
+trap 'nt_standin_stop "$FCMDIR" fcm; rm -rf "$FCMDIR"' EXIT
 bench_start_stack "FCM_SERVICE_ACCOUNT_FILE=$FCMDIR/fcm/service-account.json" \
   "FCM_BASE_URL=http://127.0.0.1:$FCM_PORT" "FCM_OAUTH_URL=http://127.0.0.1:$FCM_PORT/token" \
   "PUSH_CONSUMERS=$CONSUMERS" "NT_REALTIME_DAEMONS=$DAEMONS" "PUSH_POLL_INTERVAL_MS=50"
-trap 'bench_cleanup; nt_fcm_standin_stop "$FCMDIR"; rm -rf "$FCMDIR"' EXIT
+trap 'bench_cleanup; nt_standin_stop "$FCMDIR" fcm; rm -rf "$FCMDIR"' EXIT
 
 echo "push bench: $PUSHES pushes, $DAEMONS daemons x $CONSUMERS senders" >&2
 /usr/bin/python3 - "$BASE" "http://127.0.0.1:$FCM_PORT" "$PUSHES" "$STACK/run" "$PG_PORT" <<'PY'

@@ -90,14 +90,9 @@ void run_sender(const SendPlan& p, int j, SenderTally& out) {
 
 // CPU seconds (user + system) the process in `pid_file` has used so far; -1 if unknown.
 double process_cpu_s(const std::string& pid_file) {
-  if (pid_file.empty()) return -1;
-  FILE* f = std::fopen(pid_file.c_str(), "r");
-  long pid = 0;
-  if (f == nullptr) return -1;
-  const int got = std::fscanf(f, "%ld", &pid);
-  std::fclose(f);
-  if (got != 1) return -1;
-  f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  const long pid = pid_file.empty() ? 0 : read_pid(pid_file);
+  if (pid <= 0) return -1;
+  FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
   if (f == nullptr) return -1;
   char buf[1024];
   const size_t n = std::fread(buf, 1, sizeof buf - 1, f);

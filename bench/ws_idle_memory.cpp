@@ -43,15 +43,6 @@ class IdleCounter : public WsHandler {
   std::atomic<uint64_t> other{0};
 };
 
-long read_pid(const std::string& file) {
-  FILE* f = std::fopen(file.c_str(), "r");
-  long pid = 0;
-  if (f == nullptr) return 0;
-  if (std::fscanf(f, "%ld", &pid) != 1) pid = 0;
-  std::fclose(f);
-  return pid;
-}
-
 // VmRSS of a process in KiB (0 when it is gone).
 int64_t rss_kib(long pid) {
   FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/status").c_str(), "r");

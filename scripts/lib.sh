@@ -277,41 +277,41 @@ nt_stop_stack() {
   return 0
 }
 
-# nt_s3_standin_start DIR ENV_FILE PORT: the S3 stand-in (tests/integration/standins/
-# s3_standin.py) on 127.0.0.1:PORT with ENV_FILE's AWS_* keys, region and bucket; it verifies
-# every signature. Log in DIR/log/s3-standin.log, pid in DIR/run/s3-standin.pid.
+# nt_standin_start DIR NAME PORT [ARGS...]: the stand-in tests/integration/standins/NAME_standin.py
+# on 127.0.0.1:PORT with ARGS, ready once its /_standin/stats answers. Log in
+# DIR/log/NAME-standin.log, pid in DIR/run/NAME-standin.pid; nt_standin_stop DIR NAME stops it.
+nt_standin_start() {
+  local dir="$1" name="$2" port="$3"; shift 3
+  mkdir -p "$dir/run" "$dir/log"
+  setsid /usr/bin/python3 "$NT_ROOT/tests/integration/standins/${name}_standin.py" --port "$port" \
+    "$@" >>"$dir/log/$name-standin.log" 2>&1 </dev/null &
+  echo $! >"$dir/run/$name-standin.pid"
+  nt_wait_for 15 "the $name stand-in on :$port" curl -sf "http://127.0.0.1:$port/_standin/stats" \
+    || { tail -20 "$dir/log/$name-standin.log"; return 1; }
+}
+
+nt_standin_stop() { nt_stop_pidfile "$1/run/$2-standin.pid"; }
+
+# nt_s3_standin_start DIR ENV_FILE PORT: the S3 stand-in on PORT with ENV_FILE's AWS_* keys,
+# region and bucket; it verifies every signature.
 nt_s3_standin_start() {
   local dir="$1" env="$2" port="$3"
-  mkdir -p "$dir/run" "$dir/log"
-  setsid /usr/bin/python3 "$NT_ROOT/tests/integration/standins/s3_standin.py" --port "$port" \
+  nt_standin_start "$dir" s3 "$port" \
     --access-key "$(nt_env_get "$env" AWS_ACCESS_KEY_ID "")" \
     --secret-key "$(nt_env_get "$env" AWS_SECRET_ACCESS_KEY "")" \
     --region "$(nt_env_get "$env" AWS_REGION us-east-1)" \
-    --bucket "$(nt_env_get "$env" AWS_S3_BUCKET "")" >>"$dir/log/s3-standin.log" 2>&1 </dev/null &
-  echo $! >"$dir/run/s3-standin.pid"
-  nt_wait_for 15 "the S3 stand-in on :$port" curl -sf "http://127.0.0.1:$port/_standin/stats" \
-    || { tail -20 "$dir/log/s3-standin.log"; return 1; }
+    --bucket "$(nt_env_get "$env" AWS_S3_BUCKET "")"
 }
-
-nt_s3_standin_stop() { nt_stop_pidfile "$1/run/s3-standin.pid"; }
 
 # nt_fcm_standin_start DIR PORT: a throwaway Google service account (RSA key made by openssl,
-# DIR/fcm/service-account.json) and the FCM + OAuth stand-in (tests/integration/standins/
-# fcm_standin.py) on 127.0.0.1:PORT verifying its JWTs with the public key, for project
-# nerutalk-test. Log in DIR/log/fcm-standin.log, pid in DIR/run/fcm-standin.pid.
+# DIR/fcm/service-account.json) and the FCM + OAuth stand-in on PORT verifying its JWTs with the
+# public key, for project nerutalk-test.
 nt_fcm_standin_start() {
-  local dir="$1" port="$2" sa email kid
-  mkdir -p "$dir/run" "$dir/log" "$dir/fcm"
-  sa=$(/usr/bin/python3 "$NT_ROOT/tests/integration/standins/fcm_keys.py" "$dir/fcm" nerutalk-test | head -1) \
-    || return 1
-  email=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["client_email"])' "$sa")
-  kid=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["private_key_id"])' "$sa")
-  setsid /usr/bin/python3 "$NT_ROOT/tests/integration/standins/fcm_standin.py" --port "$port" \
-    --public-key "$dir/fcm/service-account.pub.pem" --client-email "$email" --key-id "$kid" \
-    --project nerutalk-test >>"$dir/log/fcm-standin.log" 2>&1 </dev/null &
-  echo $! >"$dir/run/fcm-standin.pid"
-  nt_wait_for 15 "the FCM stand-in on :$port" curl -sf "http://127.0.0.1:$port/_standin/stats" \
-    || { tail -20 "$dir/log/fcm-standin.log"; return 1; }
+  local dir="$1" port="$2" sa
+  mkdir -p "$dir/fcm"
+  # Four lines: the account file, its public key, client_email and private_key_id.
+  mapfile -t sa < <(/usr/bin/python3 "$NT_ROOT/tests/integration/standins/fcm_keys.py" "$dir/fcm" nerutalk-test)
+  [ ${#sa[@]} = 4 ] || { nt_log "fcm_keys.py made no service account"; return 1; }
+  nt_standin_start "$dir" fcm "$port" --public-key "${sa[1]}" --client-email "${sa[2]}" \
+    --key-id "${sa[3]}" --project nerutalk-test
 }
-
-nt_fcm_standin_stop() { nt_stop_pidfile "$1/run/fcm-standin.pid"; }

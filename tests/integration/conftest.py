@@ -241,9 +241,10 @@ def ws_url(query):
 
 
 def ws_open(token=None, ticket=None, node=None, headers=None, origin=None, timeout=10,
-            expect_connected=True):
+            expect_connected=True, sockopt=()):
     """Connects through nginx with a fresh ticket (or the given ticket / ?token=). Returns
-    (ws, connected_frame) where connected_frame is the parsed first frame."""
+    (ws, connected_frame) where connected_frame is the parsed first frame. `sockopt`: socket
+    options set before connecting (e.g. a small SO_RCVBUF)."""
     if ticket is None and token is not None:
         ticket = ws_ticket(token)
     q = "ticket=" + ticket
@@ -255,7 +256,7 @@ def ws_open(token=None, ticket=None, node=None, headers=None, origin=None, timeo
     else:
         kw["suppress_origin"] = True  # like a native app
     ws = websocket.create_connection(ws_url(q), timeout=timeout, header=headers or [],
-                                     enable_multithread=True, **kw)
+                                     enable_multithread=True, sockopt=tuple(sockopt), **kw)
     if not expect_connected:
         return ws, None
     first = ws_next(ws, timeout)
@@ -654,13 +655,5 @@ def about_chat(frame, chat_id):
 
 
 def ws_open_ticket_raw(token, node=None, sockopt=(), timeout=10):
-    """A connection with socket options (e.g. a small SO_RCVBUF) set before connecting;
-    returns (ws, connected_frame)."""
-    q = "ticket=" + ws_ticket(token)
-    if node is not None:
-        q += "&node=%d" % node
-    ws = websocket.create_connection(ws_url(q), timeout=timeout, suppress_origin=True,
-                                     enable_multithread=True, sockopt=tuple(sockopt))
-    first = ws_next(ws, timeout)
-    assert first[0] == "text" and first[1]["type"] == "connected", first
-    return ws, first[1]
+    """ws_open with socket options set before connecting; returns (ws, connected_frame)."""
+    return ws_open(token, node=node, timeout=timeout, sockopt=sockopt)

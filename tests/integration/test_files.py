@@ -141,18 +141,24 @@ def test_binary_round_trip_is_byte_exact(base):
 def test_delete_removes_file_and_blobs(base):
     u = register(base=base)
     f = upload_ok(u, media.image("png", 640, 480), base=base)
-    r = api("GET", f["url"], token=u.access, base=base)
-    presigned = r.headers.get("Location")
+    if base:  # S3: a redirect to a presigned URL, which serves the object until it is deleted
+        r = api("GET", f["url"], token=u.access, base=base)
+        assert r.status_code == 302, (r.status_code, r.text[:200])
+        presigned = r.headers["Location"]
+        assert requests.get(presigned, timeout=10).status_code == 200
+    else:  # local: the blob and its thumbnail are in the stack's storage folder
+        blobs = [storage_path("temp/%d.png" % f["id"]),
+                 storage_path("temp/thumbnails/%d_thumb.jpg" % f["id"])]
+        assert all(os.path.exists(p) for p in blobs), blobs
     assert api("DELETE", "files/%d" % f["id"], token=u.access, base=base).status_code == 204
     assert_error(api("GET", f["url"], token=u.access, base=base), 404, "not_found")
     assert_error(api("GET", f["thumbnail_url"], token=u.access, base=base), 404, "not_found")
     assert_error(api("DELETE", "files/%d" % f["id"], token=u.access, base=base), 404, "not_found")
-    if presigned:  # S3: the object itself is gone, not only the row
-        assert requests.get(presigned, timeout=10).status_code == 404
+    if base:  # S3: the object itself is gone, not only the row
+        gone = requests.get(presigned, timeout=10)
+        assert gone.status_code == 404 and b"<Code>NoSuchKey</Code>" in gone.content, gone.text
     else:
-        key = "temp/%d.png" % f["id"]
-        assert not os.path.exists(storage_path(key))
-        assert not os.path.exists(storage_path("temp/thumbnails/%d_thumb.jpg" % f["id"]))
+        assert not any(os.path.exists(p) for p in blobs), blobs
 
 
 def test_avatar_upload_replaces_profile_avatar(base):

@@ -8,12 +8,12 @@ import os
 import time
 
 import pytest
-import requests
 
 from conftest import (api, assert_error, env_setting, field_codes, log_path, register,
                       unique_name)
+from standins import GiphyStandIn
 
-STANDIN = os.environ.get("NT_GIPHY_STANDIN_URL", "").rstrip("/")
+GIPHY = GiphyStandIn(os.environ.get("NT_GIPHY_STANDIN_URL", ""))
 # The second stack of scripts/test, started without GIPHY_API_KEY.
 UNCONFIGURED_BASE = os.environ.get("NT_S3_BASE_URL", "").rstrip("/")
 
@@ -27,10 +27,8 @@ ITEM_KEYS = {"provider", "id", "title", "url", "mime", "width", "height", "previ
 
 def standin_requests(path=None, q=None):
     """What the stand-in received (api_key left out), oldest first."""
-    assert STANDIN, "NT_GIPHY_STANDIN_URL is not set: run the suite through scripts/test"
-    got = requests.get(STANDIN + "/_standin/stats", timeout=5).json()["requests"]
-    return [r for r in got
-            if (path is None or r["path"] == path) and (q is None or r["params"].get("q") == q)]
+    assert GIPHY.url, "NT_GIPHY_STANDIN_URL is not set: run the suite through scripts/test"
+    return GIPHY.requests(path, q)
 
 
 def search(user, q=None, headers=None, **params):
@@ -291,23 +289,19 @@ def test_gif_without_api_key_is_503_not_configured():
     if not UNCONFIGURED_BASE:
         pytest.fail("NT_S3_BASE_URL is not set: this test needs scripts/test's second stack, "
                     "which runs without GIPHY_API_KEY (see the S3 stack in scripts/test)")
-    s = requests.Session()
-    name = unique_name()
-    r = s.post(UNCONFIGURED_BASE + "/api/v1/register", timeout=10,
-               json={"username": name, "email": name + "@example.com", "password": "Correct1Horse"})
-    assert r.status_code == 201, r.text
-    h = {"Authorization": "Bearer " + r.json()["access_token"]}
-    for path in ("/api/v1/media/gifs/search?q=cat", "/api/v1/media/gifs/trending",
-                 "/api/v1/media/gifs/search", "/api/v1/media/gifs/trending?limit=abc"):
-        r = s.get(UNCONFIGURED_BASE + path, headers=h, timeout=10)
+    u = register(base=UNCONFIGURED_BASE)
+    for path in ("media/gifs/search?q=cat", "media/gifs/trending", "media/gifs/search",
+                 "media/gifs/trending?limit=abc"):
+        r = api("GET", path, token=u.access, base=UNCONFIGURED_BASE)
         body = assert_error(r, 503, "gif_provider_not_configured")
         assert body["detail"] == NOT_CONFIGURED["en"]
         assert "Retry-After" not in r.headers
-    r = s.get(UNCONFIGURED_BASE + "/api/v1/media/gifs/trending",
-              headers=dict(h, **{"X-Language": "ko"}), timeout=10)
+    r = api("GET", "media/gifs/trending", token=u.access, headers={"X-Language": "ko"},
+            base=UNCONFIGURED_BASE)
     assert assert_error(r, 503)["detail"] == NOT_CONFIGURED["ko"]
     # Without a token it is still a 401 first.
-    assert s.get(UNCONFIGURED_BASE + "/api/v1/media/gifs/trending", timeout=10).status_code == 401
+    assert_error(api("GET", "media/gifs/trending", base=UNCONFIGURED_BASE), 401,
+                 "not_authenticated")
 
 
 # --------------------------------------------------------------------------------------------

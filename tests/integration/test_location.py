@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from conftest import (api, assert_error, field_codes, register, wait_until, ws_open,
-                      ws_send_json, ws_wait_for)
+from conftest import (api, assert_error, field_codes, register, ws_event, ws_open, ws_send_json,
+                      ws_wait_for)
 
 PARIS = {"latitude": 48.8584, "longitude": 2.2945, "accuracy": 12.5, "altitude": 35,
          "speed": 1.5, "heading": 270}
@@ -27,14 +27,9 @@ def share(user, expect=201, **body):
 
 
 def event_of(ws, type_, timeout=5.0, **match):
-    """The next frame of `type_` whose data has the `match` values; fails otherwise."""
-    def wanted(got):
-        if got[0] != "text" or got[1]["type"] != type_:
-            return False
-        return all(got[1]["data"].get(k) == v for k, v in match.items())
-    got = ws_wait_for(ws, wanted, timeout)
-    assert got[0] == "text" and got[1]["type"] == type_, got
-    return got[1]["data"]
+    """The data of the next frame of `type_` whose data has the `match` values; fails otherwise."""
+    return ws_event(ws, type_, lambda d: all(d.get(k) == v for k, v in match.items()),
+                    timeout)["data"]
 
 
 @pytest.fixture

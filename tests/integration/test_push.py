@@ -13,17 +13,15 @@ pending row: only then is "exactly one request" asserted.
 import os
 import re
 import subprocess
-import time
 import uuid
 
 import pytest
-import requests
 
 from conftest import (NT_ROOT, api, assert_error, create_group, create_private, env_setting, psql,
                       register, send_message, wait_until, ws_open)
-from standins import built_program
+from standins import FcmStandIn, built_program
 
-FCM = os.environ.get("NT_FCM_STANDIN_URL", "").rstrip("/")
+FCM = FcmStandIn(os.environ.get("NT_FCM_STANDIN_URL", ""))
 S3_BASE = os.environ.get("NT_S3_BASE_URL", "")
 HOOKS = built_program(os.path.join("tests", "push", "push_hooks_check"))
 MAX_ATTEMPTS = int(env_setting("FCM_MAX_ATTEMPTS", "5"))
@@ -33,7 +31,7 @@ PUSH_WAIT = 20  # seconds for a push to reach a final state (retries with Retry-
 
 @pytest.fixture(scope="module", autouse=True)
 def fcm_standin():
-    if not FCM:
+    if not FCM.url:
         pytest.fail("NT_FCM_STANDIN_URL is not set: scripts/test starts the FCM stand-in")
 
 
@@ -83,18 +81,8 @@ def settled(user, sent=0, failed=0, base=None):
     return wait_until(done, PUSH_WAIT, 0.1, "%d sent / %d failed pushes, none pending" % (sent, failed))
 
 
-def fcm_requests(kind=None):
-    r = requests.get(FCM + "/_standin/requests", timeout=10)
-    assert r.status_code == 200
-    return [q for q in r.json() if kind is None or q["kind"] == kind]
-
-
-def sends_to(token):
-    return [q for q in fcm_requests("send") if q["device_token"] == token]
-
-
 def verified_access_tokens():
-    return {q["access_token"] for q in fcm_requests("token")
+    return {q["access_token"] for q in FCM.requests("token")
             if q["status"] == 200 and q["verified"]}
 
 
@@ -172,7 +160,7 @@ def test_a_token_registered_again_by_another_user_moves_to_them():
     assert stats(a)["total"] == 0
     send_message(sender, create_private(sender, b)["id"], "for b")
     settled(b, sent=1)
-    assert [message_of(s)["notification"]["body"] for s in sends_to(token)] == ["for b"]
+    assert [message_of(s)["notification"]["body"] for s in FCM.sends_to(token)] == ["for b"]
 
 
 def test_a_new_token_of_the_same_device_retires_the_old_one_and_old_tokens_are_capped():
@@ -209,7 +197,7 @@ def test_a_message_to_an_offline_member_is_one_fcm_request_in_their_language(soc
     s = settled(b, sent=1)
     assert s["by_type"] == {"new_message": {"total": 1, "sent": 1, "failed": 0, "pending": 0}}
     assert s["by_device_type"] == {"android": {"total": 1, "sent": 1, "failed": 0, "pending": 0}}
-    [req] = sends_to(tb)
+    [req] = FCM.sends_to(tb)
     assert req["status"] == 200 and req["content_type"].startswith("application/json")
     assert req["path"] == "/v1/projects/nerutalk-test/messages:send"
     assert req["bearer"] in verified_access_tokens()
@@ -219,7 +207,7 @@ def test_a_message_to_an_offline_member_is_one_fcm_request_in_their_language(soc
     assert m["data"] == {"type": "new_message", "chat_id": str(chat["id"]),
                          "message_id": str(msg["id"]), "sender_id": a.id}
     assert m["android"]["priority"] == "NORMAL" and m["apns"]["headers"]["apns-priority"] == "5"
-    assert sends_to(tc) == []
+    assert FCM.sends_to(tc) == []
 
 
 def test_private_messages_and_mentions_use_their_own_texts_in_each_language():
@@ -231,18 +219,18 @@ def test_private_messages_and_mentions_use_their_own_texts_in_each_language():
 
     send_message(a, create_private(a, d)["id"], "halo")
     settled(d, sent=1)
-    [private] = sends_to(td)
+    [private] = FCM.sends_to(td)
     assert message_of(private)["notification"] == {"title": "Pesan baru dari Aiko", "body": "halo"}
 
     group = create_group(a, [b, d], name="Crew")
     send_message(a, group["id"], "@%s please look" % b.username)
     settled(b, sent=1)
     settled(d, sent=2)
-    [mention] = sends_to(tb)
+    [mention] = FCM.sends_to(tb)
     assert message_of(mention)["notification"] == {"title": "Aiko在Crew中提到了你",
                                                   "body": "@%s please look" % b.username}
     assert message_of(mention)["data"]["type"] == "mention"
-    group_push = sends_to(td)[-1]
+    group_push = FCM.sends_to(td)[-1]
     assert message_of(group_push)["notification"]["title"] == "Aiko di Crew"
     assert message_of(group_push)["data"]["type"] == "new_message"
     assert stats(b)["by_type"] == {"mention": {"total": 1, "sent": 1, "failed": 0, "pending": 0}}
@@ -258,7 +246,7 @@ def test_a_long_text_is_cut_and_a_location_is_named_in_the_recipients_language()
     send_message(a, chat["id"], None, message_type="location",
                  metadata={"latitude": -6.2, "longitude": 106.8})
     settled(b, sent=2)
-    texts = sorted(message_of(s)["notification"]["body"] for s in sends_to(tb))
+    texts = sorted(message_of(s)["notification"]["body"] for s in FCM.sends_to(tb))
     preview = int(env_setting("PUSH_PREVIEW_CHARS", "100"))
     assert texts == sorted(["가" * (preview - 1) + "…", "📍 위치"])
 
@@ -278,7 +266,7 @@ def test_call_geofence_and_location_share_hooks_push_in_the_recipients_language(
     settled(c, sent=3)
 
     def by_type(token):
-        return {message_of(s)["data"]["type"]: message_of(s) for s in sends_to(token)}
+        return {message_of(s)["data"]["type"]: message_of(s) for s in FCM.sends_to(token)}
     got_b, got_c = by_type(tb), by_type(tc)
     incoming = got_b["incoming_call"]
     assert incoming["notification"] == {"title": "ビデオ通話の着信", "body": "Aikoさんからの着信です"}
@@ -307,7 +295,7 @@ def test_unregistered_deactivates_the_token_and_records_the_error():
     chat = create_private(a, b)
     send_message(a, chat["id"], "anyone there?")
     settled(b, failed=1)
-    [req] = sends_to(token["token"])
+    [req] = FCM.sends_to(token["token"])
     assert req["status"] == 404
     [mine] = my_tokens(b)
     assert mine["id"] == token["id"] and mine["is_active"] is False
@@ -318,7 +306,7 @@ def test_unregistered_deactivates_the_token_and_records_the_error():
     send_message(a, chat["id"], "hello?")
     s = stats(b)
     assert (s["total"], s["device_tokens"]) == (1, {"active": 0, "inactive": 1})
-    assert len(sends_to(token["token"])) == 1
+    assert len(FCM.sends_to(token["token"])) == 1
 
 
 def test_a_503_with_retry_after_is_retried_once_and_then_sent():
@@ -326,7 +314,7 @@ def test_a_503_with_retry_after_is_retried_once_and_then_sent():
     token = register_token(b, device("flaky"))["token"]
     send_message(a, create_private(a, b)["id"], "second time lucky")
     settled(b, sent=1)
-    first, second = sends_to(token)
+    first, second = FCM.sends_to(token)
     assert (first["status"], second["status"]) == (503, 200)
     assert second["time"] - first["time"] >= 1.0  # Retry-After: 1
     assert message_of(second)["data"]["notification_id"] == message_of(first)["data"]["notification_id"]
@@ -340,7 +328,7 @@ def test_a_push_that_keeps_getting_429_gives_up_after_the_maximum_attempts():
     token = register_token(b, device("ratelimit"))
     send_message(a, create_private(a, b)["id"], "busy")
     settled(b, failed=1)
-    tries = sends_to(token["token"])
+    tries = FCM.sends_to(token["token"])
     assert [t["status"] for t in tries] == [429] * MAX_ATTEMPTS
     assert all(later["time"] - earlier["time"] >= 1.0 for earlier, later in zip(tries, tries[1:]))
     assert my_tokens(b)[0]["is_active"] is True  # a busy FCM says nothing about the token
@@ -374,7 +362,7 @@ def test_an_admin_push_reaches_every_device_of_the_users_with_its_data_as_string
     settled(b, sent=2)
     settled(c, sent=1)
     for token in (tb1, tb2, tc):
-        [req] = sends_to(token)
+        [req] = FCM.sends_to(token)
         m = message_of(req)
         assert m["notification"] == {"title": "Maintenance", "body": "Tonight 02:00 {UTC}"}
         m["data"].pop("notification_id")
@@ -439,6 +427,6 @@ def test_a_broadcast_reaches_every_active_device_once():
     settled(b, sent=1)
     settled(c, sent=1)
     for token in mine:
-        [req] = sends_to(token)
+        [req] = FCM.sends_to(token)
         assert message_of(req)["notification"] == {"title": "Hello all", "body": "New stickers!"}
         assert message_of(req)["data"]["type"] == "broadcast"

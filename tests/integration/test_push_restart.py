@@ -7,11 +7,8 @@ import os
 import subprocess
 from collections import Counter
 
-import requests
-
 from conftest import NT_ROOT, STACK_DIR, api, create_private, register, send_message, wait_until
-from test_push import (FCM, device, fcm_requests, make_admin, message_of, register_token, sends_to,
-                       settled, stats)
+from test_push import FCM, device, make_admin, message_of, register_token, settled, stats
 
 ENV_FILE = os.environ.get("NT_ENV_FILE", "")
 BUILD_DIR = os.environ.get("NT_BUILD_DIR", os.path.join(NT_ROOT, "build-asan"))
@@ -24,7 +21,7 @@ def realtime(action):
 
 
 def fcm_sends_so_far():
-    return requests.get(FCM + "/_standin/stats", timeout=10).json()["sends"]
+    return FCM.stats()["sends"]
 
 
 def admin_send(admin, users, title):
@@ -47,7 +44,7 @@ def test_pushes_queued_while_redis_is_down_are_sent_once_it_is_back(redis_outage
     redis_outage.start()
 
     settled(b, sent=2)
-    got = sorted(message_of(s)["notification"]["body"] for s in sends_to(token))
+    got = sorted(message_of(s)["notification"]["body"] for s in FCM.sends_to(token))
     assert got == ["also while redis was down", "restart test"]
 
 
@@ -73,7 +70,7 @@ def test_a_restart_of_every_daemon_mid_queue_loses_no_push_and_sends_none_twice(
 
     for u in users:
         settled(u, sent=70)
-    mine = [s for s in fcm_requests("send") if s["device_token"] in tokens]
+    mine = [s for s in FCM.requests("send") if s["device_token"] in tokens]
     assert all(s["status"] == 200 for s in mine)
     per_row = Counter(message_of(s)["data"]["notification_id"] for s in mine)
     assert len(per_row) == queued == 1400  # none lost

@@ -4,7 +4,8 @@ openssl command-line tool and a Google-shaped service-account JSON file around i
     sa = make_service_account(tmp_dir, project="nerutalk-test")
     sa.path, sa.public_key_path, sa.client_email, sa.key_id, sa.token_uri
 
-Run as a script (fcm_keys.py DIR [PROJECT]) it writes them to DIR and prints the file paths.
+Run as a script (fcm_keys.py DIR [PROJECT]) it writes them to DIR and prints the file paths,
+the client_email and the key id, one a line.
 """
 import json
 import os
@@ -62,3 +63,5 @@ if __name__ == "__main__":
     sa = make_service_account(sys.argv[1], *sys.argv[2:])
     print(sa.path)
     print(sa.public_key_path)
+    print(sa.client_email)
+    print(sa.key_id)

@@ -56,11 +56,11 @@ import hmac
 import json
 import re
 import secrets
-import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+import standin_http
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 SCOPES_FOR_FCM = ("https://www.googleapis.com/auth/firebase.messaging",
@@ -204,22 +204,9 @@ def check_message(msg):
     return None
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(standin_http.Handler):
     server_version = "fcm-standin"
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):  # quiet: the test log stays readable
-        pass
-
-    def send(self, status, body, headers=()):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(data)))
-        for k, v in headers:
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
+    json_type = "application/json; charset=UTF-8"
 
     def read_body(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -404,17 +391,15 @@ def main():
     args = ap.parse_args()
     with open(args.public_key) as f:
         n, e = rsa_public_key(f.read())
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    server.daemon_threads = True
+    server = standin_http.Server(("127.0.0.1", args.port), Handler)
     server.n, server.e = n, e
     server.client_email = args.client_email
     server.project = args.project
     server.audience = args.audience
     server.key_id = args.key_id
     server.token_lifetime = args.token_lifetime
-    print("fcm stand-in on 127.0.0.1:%d (project %s)" % (args.port, args.project),
-          file=sys.stderr, flush=True)
-    server.serve_forever()
+    standin_http.serve(server, "fcm stand-in on 127.0.0.1:%d (project %s)"
+                       % (args.port, args.project))
 
 
 if __name__ == "__main__":

@@ -29,12 +29,11 @@ Every request to /v1/... is recorded; GET /_standin/stats (unsigned, loopback on
 """
 import argparse
 import hashlib
-import json
-import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+import standin_http
 
 MEDIA = "https://media.giphy-standin.test/media"
 RATINGS = ("g", "pg", "pg-13", "r")
@@ -109,22 +108,8 @@ def int_param(params, name, default, lo, hi):
     return int(v)
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(standin_http.Handler):
     server_version = "giphy-standin"
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):  # quiet: the test log stays readable
-        pass
-
-    def send(self, status, body, content_type="application/json", headers=()):
-        data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        for k, v in headers:
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
 
     def do_GET(self):
         parts = urlsplit(self.path)
@@ -135,7 +120,7 @@ class Handler(BaseHTTPRequestHandler):
         params = {k: v[-1] for k, v in raw.items()}
         status, body, ctype, headers = self.answer(parts.path, params)
         record(parts.path, {k: v for k, v in params.items() if k != "api_key"}, status)
-        self.send(status, body, ctype, headers)
+        self.send(status, body, (("Content-Type", ctype),) + headers)
 
     def answer(self, path, params):
         js = "application/json"
@@ -181,12 +166,10 @@ def main():
     ap.add_argument("--api-key", required=True)
     ap.add_argument("--slow-seconds", type=float, default=5.0)
     args = ap.parse_args()
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    server.daemon_threads = True
+    server = standin_http.Server(("127.0.0.1", args.port), Handler)
     server.api_key = args.api_key
     server.slow_seconds = args.slow_seconds
-    print("giphy stand-in on 127.0.0.1:%d" % args.port, file=sys.stderr, flush=True)
-    server.serve_forever()
+    standin_http.serve(server, "giphy stand-in on 127.0.0.1:%d" % args.port)
 
 
 if __name__ == "__main__":

@@ -24,15 +24,14 @@ import argparse
 import calendar
 import hashlib
 import hmac
-import json
 import re
-import signal
 import threading
 import time
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote, unquote, unquote_to_bytes
 from xml.sax.saxutils import escape
+
+import standin_http
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 MAX_SKEW_SECONDS = 15 * 60
@@ -251,14 +250,9 @@ def parse_query(raw):
     return pairs
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
+class Handler(standin_http.Handler):
     def version_string(self):
         return "NeruTalkS3StandIn"
-
-    def log_message(self, fmt, *args):  # quiet
-        pass
 
     def do_GET(self):
         self.handle_request()
@@ -330,7 +324,7 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 stats = {"requests": st.requests, "verified": st.verified,
                          "rejected": st.rejected, "rejections": list(st.rejections)}
-            return self.send(200, json.dumps(stats).encode(), {"Content-Type": "application/json"})
+            return self.send(200, stats)
         if raw_path == "/_standin/clock" and self.command == "PUT":
             try:
                 offset = float(body.decode())
@@ -390,22 +384,8 @@ class Handler(BaseHTTPRequestHandler):
                 % (e.code, escape(e.message), details)).encode()
         self.send(e.status, body, {"Content-Type": "application/xml"})
 
-    def send(self, status, body, headers):
-        self.send_response(status)
-        for name, value in headers.items():
-            if value is not None:
-                # Header bytes go out as they came in (UTF-8 stays UTF-8).
-                self.send_header(name, value.encode("utf-8").decode("latin-1"))
-        if status != 204:
-            self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD" and status != 204:
-            self.wfile.write(body)
 
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
+class Server(standin_http.Server):
     def handle_error(self, request, client_address):  # a client hanging up is not news
         pass
 
@@ -423,16 +403,7 @@ def main():
 
     server = Server((args.host, args.port), Handler)
     server.state = State(args)
-
-    def on_term(*_):
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, on_term)
-    signal.signal(signal.SIGINT, on_term)
-    try:
-        server.serve_forever(poll_interval=0.2)
-    finally:
-        server.server_close()
+    standin_http.serve(server)
 
 
 if __name__ == "__main__":
