@@ -25,13 +25,35 @@ namespace {
 // An active share counts only until it expires, even before the job has ended it.
 #define NT_SHARE_LIVE "s.is_active AND (s.expires_at IS NULL OR s.expires_at > now())"
 
+// Serializes the updates of one user (the row lock on users, which nothing else holds for
+// long) and reads what an update needs to know: the previous position, and how many active
+// geofences the user has (none: evaluation is skipped).
+const Sql kLockForUpdate{
+    "loc_lock_for_update",
+    "SELECT c.latitude, c.longitude, (SELECT count(*) FROM geofence_areas g "
+    "WHERE g.user_id = u.id AND g.is_active) FROM users u "
+    "LEFT JOIN user_current_locations c ON c.user_id = u.id WHERE u.id = $1 FOR NO KEY UPDATE OF u"};
+// The history row and the current-position row in one statement; $8 is the distance from the
+// previous position in metres (haversine_meters, 0 for the first).
 const Sql kInsertLocation{
     "loc_insert",
-    "INSERT INTO user_locations AS l (user_id, latitude, longitude, accuracy, altitude, speed, heading) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " NT_LOC_COLUMNS};
+    "WITH l AS (INSERT INTO user_locations AS l (user_id, latitude, longitude, accuracy, altitude, "
+    "speed, heading) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *), "
+    "c AS (INSERT INTO user_current_locations AS c (user_id, location_id, latitude, longitude, "
+    "accuracy, altitude, speed, heading, updated_at, first_update_at, total_updates, "
+    "distance_traveled_meters) SELECT l.user_id, l.id, l.latitude, l.longitude, l.accuracy, "
+    "l.altitude, l.speed, l.heading, l.created_at, l.created_at, 1, 0 FROM l "
+    "ON CONFLICT (user_id) DO UPDATE SET location_id = EXCLUDED.location_id, "
+    "latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude, accuracy = EXCLUDED.accuracy, "
+    "altitude = EXCLUDED.altitude, speed = EXCLUDED.speed, heading = EXCLUDED.heading, "
+    "updated_at = EXCLUDED.updated_at, total_updates = c.total_updates + 1, "
+    "distance_traveled_meters = c.distance_traveled_meters + $8::float8) "
+    "SELECT " NT_LOC_COLUMNS " FROM l"};
+// The latest position, kept by update_location (it outlives the history's retention).
 const Sql kLatest{"loc_latest",
-                  "SELECT " NT_LOC_COLUMNS " FROM user_locations l WHERE l.user_id = $1 "
-                  "ORDER BY l.created_at DESC, l.id DESC LIMIT 1"};
+                  "SELECT c.location_id, c.user_id, c.latitude, c.longitude, c.accuracy, c.altitude, "
+                  "c.speed, c.heading, " NT_SQL_EPOCH_MS("c.updated_at")
+                  " FROM user_current_locations c WHERE c.user_id = $1"};
 // Own history ($2 = NULL) or from the share start; from/to optional.
 const Sql kHistory{"loc_history",
                    "SELECT " NT_LOC_COLUMNS " FROM user_locations l WHERE l.user_id = $1 "
@@ -189,19 +211,31 @@ Json update_location(Deps& d, const std::string& user_id, const Json& body) {
   FieldReader f(body);
   const std::optional<LocationUpdate> u = read_location_update(f);
   f.done();
-  const PgResult r = d.pg.exec(kInsertLocation,
-                               {user_id, num_text(u->latitude), num_text(u->longitude),
-                                opt_num(u->accuracy), opt_num(u->altitude), opt_num(u->speed),
-                                opt_num(u->heading)});
-  Json loc = location_json(r, 0);
-  cache_location(d, user_id, loc);
-  const PgResult targets = d.pg.exec(kLiveTargets, {user_id});
+  Json loc;
   std::vector<BusMessage> events;
-  for (int i = 0; i < targets.rows(); ++i) {
-    Json data = loc.deep_copy();
-    data.set("share_id", targets.i64(i, 0));
-    events.push_back({user_channel(targets.str(i, 1)), bus_message("shared_location_update", data)});
+  {
+    Tx tx(d.pg);
+    const PgResult prev = d.pg.exec(kLockForUpdate, {user_id});
+    if (prev.empty()) throw ApiError(Err::kNotAuthenticated);  // the account is gone
+    double meters = 0;
+    if (!prev.is_null(0, 0)) {
+      meters = haversine_meters(std::stod(prev.str(0, 0)), std::stod(prev.str(0, 1)),
+                                u->latitude, u->longitude);
+    }
+    const PgResult r = d.pg.exec(kInsertLocation,
+                                 {user_id, num_text(u->latitude), num_text(u->longitude),
+                                  opt_num(u->accuracy), opt_num(u->altitude), opt_num(u->speed),
+                                  opt_num(u->heading), num_text(meters)});
+    loc = location_json(r, 0);
+    const PgResult targets = d.pg.exec(kLiveTargets, {user_id});
+    for (int i = 0; i < targets.rows(); ++i) {
+      Json data = loc.deep_copy();
+      data.set("share_id", targets.i64(i, 0));
+      events.push_back({user_channel(targets.str(i, 1)), bus_message("shared_location_update", data)});
+    }
+    tx.commit();
   }
+  cache_location(d, user_id, loc);
   publish_after_commit(d.redis, events);
   return loc;
 }
