@@ -158,6 +158,8 @@ const Setting kSettings[] = {
      field_of<&Config::push_requeue_seconds>},
     {"PUSH_REQUEUE_INTERVAL_MS", "1000", false, Kind::kInt, 100, 600000,
      field_of<&Config::push_requeue_interval_ms>},
+    {"GEOFENCE_MAX_PER_USER", "100", false, Kind::kInt, 1, 10000,
+     field_of<&Config::geofence_max_per_user>},
 };
 
 // Settings and .env lines lose surrounding blanks and line ends.

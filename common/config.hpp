@@ -113,6 +113,8 @@ struct Config {
   int64_t push_lease_seconds = 60;       // a claimed row is not sent again before this
   int64_t push_requeue_seconds = 60;     // pending rows queued longer ago get a new entry
   int64_t push_requeue_interval_ms = 1000;  // how often the re-queue job runs
+  // Geofences (DESIGN.md §4.6).
+  int64_t geofence_max_per_user = 100;  // active fences per user; one more is 409
 };
 
 // Reads `dotenv_path` (if it exists) and the environment into a Config. Throws ConfigError

@@ -34,6 +34,7 @@ const ErrorInfo kErrors[] = {
     {Err::kGifProviderNotConfigured, 503, "gif_provider_not_configured",
      "error.gif_provider_not_configured"},
     {Err::kGifProviderUnavailable, 503, "gif_provider_unavailable", "error.gif_provider_unavailable"},
+    {Err::kGeofenceLimitReached, 409, "geofence_limit_reached", "error.geofence_limit_reached"},
     {Err::kInternal, 500, "internal_error", "error.internal"},
 };
 static_assert(sizeof(kErrors) / sizeof(kErrors[0]) == static_cast<size_t>(Err::kCount),

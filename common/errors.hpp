@@ -40,6 +40,7 @@ enum class Err {
   kStorageUnavailable,
   kGifProviderNotConfigured,
   kGifProviderUnavailable,
+  kGeofenceLimitReached,
   kInternal,
   kCount
 };

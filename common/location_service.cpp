@@ -5,6 +5,7 @@
 #include "errors.hpp"
 #include "events.hpp"
 #include "geo.hpp"
+#include "geofence_service.hpp"
 #include "log.hpp"
 #include "pg.hpp"
 #include "push_service.hpp"
@@ -213,6 +214,7 @@ Json update_location(Deps& d, const std::string& user_id, const Json& body) {
   f.done();
   Json loc;
   std::vector<BusMessage> events;
+  GeofenceOutcome fences;
   {
     Tx tx(d.pg);
     const PgResult prev = d.pg.exec(kLockForUpdate, {user_id});
@@ -227,6 +229,7 @@ Json update_location(Deps& d, const std::string& user_id, const Json& body) {
                                   opt_num(u->accuracy), opt_num(u->altitude), opt_num(u->speed),
                                   opt_num(u->heading), num_text(meters)});
     loc = location_json(r, 0);
+    if (prev.i64(0, 2) > 0) fences = evaluate_geofences(d, user_id, *u);
     const PgResult targets = d.pg.exec(kLiveTargets, {user_id});
     for (int i = 0; i < targets.rows(); ++i) {
       Json data = loc.deep_copy();
@@ -237,6 +240,7 @@ Json update_location(Deps& d, const std::string& user_id, const Json& body) {
   }
   cache_location(d, user_id, loc);
   publish_after_commit(d.redis, events);
+  deliver_geofence_outcome(d, user_id, fences);
   return loc;
 }
 

@@ -29,4 +29,12 @@ Paging read_paging(const Request& req) {
   return p;
 }
 
+IdCursor read_id_cursor(const Ctx& ctx) {
+  IdCursor c{ctx.int_query("before_id", 1, INT64_MAX), ctx.int_query("after_id", 1, INT64_MAX)};
+  if (c.before_id && c.after_id) {
+    throw_field_error("after_id", "only_one_of", {{"fields", "before_id, after_id"}});
+  }
+  return c;
+}
+
 }  // namespace nt

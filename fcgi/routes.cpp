@@ -60,6 +60,17 @@ const std::vector<Route>& route_table() {
        "Change a share's duration"},
       {"DELETE", "/api/v1/location/shares/{share_id}", delete_location_share, Auth::kRequired,
        "Stop a share"},
+      // Location: geofences (events before {geofence_id}: the first match wins)
+      {"POST", "/api/v1/location/geofences", create_geofence, Auth::kRequired, "Create a geofence"},
+      {"GET", "/api/v1/location/geofences", list_geofences, Auth::kRequired, "My geofences"},
+      {"GET", "/api/v1/location/geofences/events", list_geofence_events, Auth::kRequired,
+       "My geofence entries and exits"},
+      {"GET", "/api/v1/location/geofences/{geofence_id}", get_geofence, Auth::kRequired,
+       "One of my geofences"},
+      {"PUT", "/api/v1/location/geofences/{geofence_id}", update_geofence, Auth::kRequired,
+       "Change a geofence"},
+      {"DELETE", "/api/v1/location/geofences/{geofence_id}", delete_geofence, Auth::kRequired,
+       "Delete a geofence"},
       // Calls
       {"POST", "/api/v1/video-calls/initiate", initiate_call, Auth::kRequired, "Start a call"},
       {"GET", "/api/v1/video-calls/history", call_history, Auth::kRequired, "My calls"},

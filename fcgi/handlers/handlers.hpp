@@ -66,6 +66,14 @@ Response list_location_shares(Ctx& ctx);
 Response update_location_share(Ctx& ctx);
 Response delete_location_share(Ctx& ctx);
 
+// geofences.cpp
+Response create_geofence(Ctx& ctx);
+Response list_geofences(Ctx& ctx);
+Response list_geofence_events(Ctx& ctx);
+Response get_geofence(Ctx& ctx);
+Response update_geofence(Ctx& ctx);
+Response delete_geofence(Ctx& ctx);
+
 // files.cpp
 Response upload_file(Ctx& ctx);
 Response get_file(Ctx& ctx);

@@ -18,11 +18,10 @@ Response send_message(Ctx& ctx) {
 Response list_messages(Ctx& ctx) {
   const int64_t chat_id = ctx.id_param("chat_id");
   const int64_t limit = read_paging(ctx.req).limit;
-  const auto before = ctx.int_query("before_id", 1, INT64_MAX);
-  const auto after = ctx.int_query("after_id", 1, INT64_MAX);
-  if (before && after) throw_field_error("after_id", "only_one_of", {{"fields", "before_id, after_id"}});
+  const IdCursor cursor = read_id_cursor(ctx);
   Deps d = ctx.deps();
-  const HistoryPage page = message_history(d, ctx.me().id, chat_id, limit, before, after);
+  const HistoryPage page =
+      message_history(d, ctx.me().id, chat_id, limit, cursor.before_id, cursor.after_id);
   return json_response(200, Json::object().set("messages", page.messages).set("has_more", page.has_more));
 }
 
