@@ -84,12 +84,12 @@ const Sql kFencesForUpdate{"fence_eval_load",
                            " WHERE g.user_id = $1 AND g.is_active ORDER BY g.id"};
 const Sql kWriteStates{"fence_eval_states",
                        "INSERT INTO geofence_states (geofence_id, user_id, is_inside, updated_at) "
-                       "SELECT t.id, $1, t.inside, now() FROM unnest($2::bigint[], $3::bool[]) "
+                       "SELECT t.id, $1::uuid, t.inside, now() FROM unnest($2::bigint[], $3::bool[]) "
                        "AS t(id, inside) ON CONFLICT (geofence_id, user_id) DO UPDATE SET "
                        "is_inside = EXCLUDED.is_inside, updated_at = EXCLUDED.updated_at"};
 const Sql kInsertEvents{"fence_eval_events",
                         "INSERT INTO geofence_events AS e (user_id, geofence_id, event_type, "
-                        "latitude, longitude) SELECT $1, t.id, t.kind, $4, $5 "
+                        "latitude, longitude) SELECT $1::uuid, t.id, t.kind, $4::numeric, $5::numeric "
                         "FROM unnest($2::bigint[], $3::text[]) AS t(id, kind) "
                         "ORDER BY t.id RETURNING " NT_FENCE_EVENT_COLUMNS};
 
@@ -277,7 +277,11 @@ GeofenceOutcome evaluate_geofences(Deps& d, const std::string& user_id, const Lo
   const PgResult ev = d.pg.exec(kInsertEvents, {user_id, pg_int_array(event_ids),
                                                 pg_text_array(kinds), coord_text(u.latitude),
                                                 coord_text(u.longitude)});
-  for (int i = 0; i < ev.rows(); ++i) {
+  // Sent in the order the events were recorded (RETURNING promises no order).
+  std::vector<int> order(static_cast<size_t>(ev.rows()));
+  for (int i = 0; i < ev.rows(); ++i) order[static_cast<size_t>(i)] = i;
+  std::sort(order.begin(), order.end(), [&ev](int x, int y) { return ev.i64(x, 0) < ev.i64(y, 0); });
+  for (const int i : order) {
     const int row = row_of.at(ev.i64(i, 1));
     const std::string name = fences.str(row, 1);
     out.events.push_back(event_json(ev, i, name));
