@@ -7,7 +7,9 @@
 # bench lines, then updates/s, p50/p99, and the entry/exit events the measured run recorded.
 # Loopback only; the stack is stopped and its folder removed on exit.
 #
-#   bench/run_location_update_bench.sh [DURATION_S=10] [CONNECTIONS=32] [USERS=1000] [FENCES=10]
+#   bench/run_location_update_bench.sh [DURATION_S=10] [CONNECTIONS=32] [USERS=1000] [FENCES=10] [NOTIFY=true]
+#
+# NOTIFY=false seeds the fences with notify_on_entry/notify_on_exit off (no push rows queued).
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 source "$NT_ROOT/bench/bench_stack.sh"
@@ -16,6 +18,8 @@ DURATION="${1:-10}"
 CONNS="${2:-32}"
 USERS="${3:-1000}"
 FENCES="${4:-10}"
+NOTIFY="${5:-true}"
+[ "$NOTIFY" = true ] || [ "$NOTIFY" = false ] || nt_die "NOTIFY must be true or false"
 
 bench_build_tools location_update_bench
 bench_start_stack
@@ -23,16 +27,17 @@ BENCH="$BENCH_BUILD/bench/location_update_bench"
 WALKERS="$STACK/walkers.tsv"
 
 "$BENCH" register --base "$BASE" --users "$USERS" --users-file "$WALKERS"
-# Fences around each walker's home, pushes on as a user would leave them (no device tokens are
-# registered, so nothing is sent to FCM).
+# Fences around each walker's home; with NOTIFY=true each entry/exit queues a push (no device
+# tokens are registered, so nothing is sent to FCM).
 bench_psql -c "CREATE TABLE bench_walkers (user_id uuid, token text, lat float8, lon float8)"
 bench_psql -c "\\copy bench_walkers FROM '$WALKERS'"
-bench_psql -v fences="$FENCES" <<'SQL'
-INSERT INTO geofence_areas (user_id, name, center_latitude, center_longitude, radius_meters)
+bench_psql -v fences="$FENCES" -v notify="$NOTIFY" <<'SQL'
+INSERT INTO geofence_areas (user_id, name, center_latitude, center_longitude, radius_meters,
+                           notify_on_entry, notify_on_exit)
 SELECT w.user_id, 'fence ' || k,
        w.lat + (random() - 0.5) * 0.016,
        w.lon + (random() - 0.5) * 0.016 / cos(radians(w.lat)),
-       100 + floor(random() * 301)::int
+       100 + floor(random() * 301)::int, :notify, :notify
 FROM bench_walkers w, generate_series(1, :fences) AS k;
 DROP TABLE bench_walkers;
 ANALYZE geofence_areas;
@@ -45,7 +50,7 @@ run() {  # label
 }
 count_events() { bench_psql -tAc "SELECT count(*) FILTER (WHERE event_type = 'entry') || ' ' || count(*) FILTER (WHERE event_type = 'exit') FROM geofence_events"; }
 
-echo "bench: $USERS users, $SEEDED active geofences, $CONNS connections, ${DURATION}s each, $(nproc) cores" >&2
+echo "bench: $USERS users, $SEEDED active geofences (notify $NOTIFY), $CONNS connections, ${DURATION}s each, $(nproc) cores" >&2
 read -r E0 X0 <<<"$(count_events)"
 fenced=$(run location_update_fences); echo "$fenced"
 read -r E1 X1 <<<"$(count_events)"
