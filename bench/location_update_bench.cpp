@@ -1,6 +1,7 @@
 // location_update_bench: POST /api/v1/location/update through nginx, many users walking at
 // random across their geofences (issue 6: location updates/s with geofence evaluation on).
-// Two steps, so the driver can seed fences with SQL in between (bench/run_location_update_bench.sh):
+// Two steps, so the driver can seed fences with SQL in between
+// (bench/run_location_update_bench.sh):
 //
 //   register: registers --users users (in parallel) and writes one line per user to --users-file:
 //             "<user_id>\t<access_token>\t<home_latitude>\t<home_longitude>". Homes are spread
@@ -173,10 +174,11 @@ int do_run(const Args& a) {
     if (all.first_problem.empty()) all.first_problem = r.first_problem;
   }
   const LatencyHistogram& h = all.latencies;
-  std::printf("label=%s requests=%" PRIu64 " duration_s=%.2f requests_per_s=%.1f %s non_2xx=%" PRIu64
-              " errors=%" PRIu64 " connections=%zu users=%zu\n",
-              a.str("label").c_str(), h.count(), duration, static_cast<double>(h.count()) / duration,
-              latency_summary_ms(h).c_str(), all.non_2xx, all.errors, conns, walkers.size());
+  std::printf(
+      "label=%s requests=%" PRIu64 " duration_s=%.2f requests_per_s=%.1f %s non_2xx=%" PRIu64
+      " errors=%" PRIu64 " connections=%zu users=%zu\n",
+      a.str("label").c_str(), h.count(), duration, static_cast<double>(h.count()) / duration,
+      latency_summary_ms(h).c_str(), all.non_2xx, all.errors, conns, walkers.size());
   if (!all.first_problem.empty()) {
     std::fprintf(stderr, "location_update_bench: first problem: %s\n", all.first_problem.c_str());
   }
@@ -187,9 +189,18 @@ int run(int argc, char** argv) {
   if (argc < 2) throw UsageError("register or run?");
   const std::string mode = argv[1];
   const Args a(argc - 1, argv + 1,
-               {{"base", ""}, {"users-file", ""}, {"users", "1000"}, {"setup-threads", "16"},
-                {"lat", "35.68"}, {"lon", "139.76"}, {"prefix", "loc"}, {"connections", "32"},
-                {"duration", "10"}, {"warmup", "2"}, {"step-m", "40"}, {"roam-m", "1000"},
+               {{"base", ""},
+                {"users-file", ""},
+                {"users", "1000"},
+                {"setup-threads", "16"},
+                {"lat", "35.68"},
+                {"lon", "139.76"},
+                {"prefix", "loc"},
+                {"connections", "32"},
+                {"duration", "10"},
+                {"warmup", "2"},
+                {"step-m", "40"},
+                {"roam-m", "1000"},
                 {"label", "location_update"}});
   if (a.str("base").empty() || a.str("users-file").empty()) {
     throw UsageError("--base and --users-file are required");

@@ -15,14 +15,14 @@ namespace nt {
 namespace {
 
 // The fence object's columns; the state column follows (s.is_inside, or NULL).
-#define NT_FENCE_COLUMNS                                                                      \
-  "g.id, g.name, g.center_latitude::float8, g.center_longitude::float8, g.radius_meters, "  \
+#define NT_FENCE_COLUMNS                                                                   \
+  "g.id, g.name, g.center_latitude::float8, g.center_longitude::float8, g.radius_meters, " \
   "g.notify_on_entry, g.notify_on_exit, g.is_active, " NT_SQL_EPOCH_MS("g.created_at")
-#define NT_FENCE_STATE_JOIN                                                                   \
+#define NT_FENCE_STATE_JOIN \
   " LEFT JOIN geofence_states s ON s.geofence_id = g.id AND s.user_id = g.user_id"
-#define NT_FENCE_EVENT_COLUMNS                                                                \
-  "e.id, e.geofence_id, e.event_type, e.latitude::float8, e.longitude::float8, "            \
-  NT_SQL_EPOCH_MS("e.created_at")
+#define NT_FENCE_EVENT_COLUMNS                                                                    \
+  "e.id, e.geofence_id, e.event_type, e.latitude::float8, e.longitude::float8, " NT_SQL_EPOCH_MS( \
+      "e.created_at")
 
 // Serializes fence changes with the user's location updates (update_location holds the same
 // lock), so a count, a reset or a delete never interleaves with an evaluation.
@@ -57,8 +57,8 @@ const Sql kUpdate{
     "(old.center_latitude, old.center_longitude, old.radius_meters) AS moved), "
     "reset AS (DELETE FROM geofence_states st USING g WHERE g.moved AND st.geofence_id = g.id "
     "AND st.user_id = g.user_id) "
-    "SELECT " NT_FENCE_COLUMNS ", CASE WHEN g.moved THEN NULL ELSE s.is_inside END FROM g"
-    NT_FENCE_STATE_JOIN};
+    "SELECT " NT_FENCE_COLUMNS
+    ", CASE WHEN g.moved THEN NULL ELSE s.is_inside END FROM g" NT_FENCE_STATE_JOIN};
 const Sql kDelete{"fence_delete",
                   "WITH g AS (UPDATE geofence_areas SET is_active = false WHERE id = $1 "
                   "AND user_id = $2 AND is_active RETURNING id, user_id), "
@@ -66,12 +66,14 @@ const Sql kDelete{"fence_delete",
                   "AND s.user_id = g.user_id) SELECT id FROM g"};
 // Events newest first (no cursor or before_id), or the oldest ones after after_id.
 const Sql kEventsBefore{"fence_events_before",
-                        "SELECT " NT_FENCE_EVENT_COLUMNS ", g.name FROM geofence_events e "
+                        "SELECT " NT_FENCE_EVENT_COLUMNS
+                        ", g.name FROM geofence_events e "
                         "LEFT JOIN geofence_areas g ON g.id = e.geofence_id WHERE e.user_id = $1 "
                         "AND ($2::bigint IS NULL OR e.geofence_id = $2) "
                         "AND ($3::bigint IS NULL OR e.id < $3) ORDER BY e.id DESC LIMIT $4"};
 const Sql kEventsAfter{"fence_events_after",
-                       "SELECT " NT_FENCE_EVENT_COLUMNS ", g.name FROM geofence_events e "
+                       "SELECT " NT_FENCE_EVENT_COLUMNS
+                       ", g.name FROM geofence_events e "
                        "LEFT JOIN geofence_areas g ON g.id = e.geofence_id WHERE e.user_id = $1 "
                        "AND ($2::bigint IS NULL OR e.geofence_id = $2) "
                        "AND e.id > $3 ORDER BY e.id ASC LIMIT $4"};
@@ -82,18 +84,22 @@ const Sql kFencesForUpdate{"fence_eval_load",
                            "g.center_longitude::float8, g.radius_meters, g.notify_on_entry, "
                            "g.notify_on_exit, s.is_inside FROM geofence_areas g" NT_FENCE_STATE_JOIN
                            " WHERE g.user_id = $1 AND g.is_active ORDER BY g.id"};
-const Sql kWriteStates{"fence_eval_states",
-                       "INSERT INTO geofence_states (geofence_id, user_id, is_inside, updated_at) "
-                       "SELECT t.id, $1::uuid, t.inside, now() FROM unnest($2::bigint[], $3::bool[]) "
-                       "AS t(id, inside) ON CONFLICT (geofence_id, user_id) DO UPDATE SET "
-                       "is_inside = EXCLUDED.is_inside, updated_at = EXCLUDED.updated_at"};
-const Sql kInsertEvents{"fence_eval_events",
-                        "INSERT INTO geofence_events AS e (user_id, geofence_id, event_type, "
-                        "latitude, longitude) SELECT $1::uuid, t.id, t.kind, $4::numeric, $5::numeric "
-                        "FROM unnest($2::bigint[], $3::text[]) AS t(id, kind) "
-                        "ORDER BY t.id RETURNING " NT_FENCE_EVENT_COLUMNS};
+const Sql kWriteStates{
+    "fence_eval_states",
+    "INSERT INTO geofence_states (geofence_id, user_id, is_inside, updated_at) "
+    "SELECT t.id, $1::uuid, t.inside, now() FROM unnest($2::bigint[], $3::bool[]) "
+    "AS t(id, inside) ON CONFLICT (geofence_id, user_id) DO UPDATE SET "
+    "is_inside = EXCLUDED.is_inside, updated_at = EXCLUDED.updated_at"};
+const Sql kInsertEvents{
+    "fence_eval_events",
+    "INSERT INTO geofence_events AS e (user_id, geofence_id, event_type, "
+    "latitude, longitude) SELECT $1::uuid, t.id, t.kind, $4::numeric, $5::numeric "
+    "FROM unnest($2::bigint[], $3::text[]) AS t(id, kind) "
+    "ORDER BY t.id RETURNING " NT_FENCE_EVENT_COLUMNS};
 
-double real_of(const PgResult& r, int row, int col) { return std::stod(r.str(row, col)); }
+double real_of(const PgResult& r, int row, int col) {
+  return std::stod(r.str(row, col));
+}
 
 FenceState state_of(const PgResult& r, int row, int col) {
   if (r.is_null(row, col)) return FenceState::kUnknown;
@@ -136,7 +142,9 @@ PgParam opt_coord(const std::optional<double>& v) {
   return v ? PgParam(coord_text(*v)) : PgParam();
 }
 
-PgParam opt_bool(const std::optional<bool>& v) { return v ? pg_bool(*v) : PgParam(); }
+PgParam opt_bool(const std::optional<bool>& v) {
+  return v ? pg_bool(*v) : PgParam();
+}
 
 Json one_fence_or_404(const PgResult& r) {
   if (r.empty()) throw ApiError(Err::kNotFound);
@@ -188,10 +196,11 @@ Json create_geofence(Deps& d, const std::string& user_id, const Json& body) {
   if (count.i64(0, 0) >= d.cfg.geofence_max_per_user) {
     throw ApiError(Err::kGeofenceLimitReached);
   }
-  const PgResult r = d.pg.exec(
-      kInsert, {user_id, *in.name, coord_text(*in.center_latitude),
-                coord_text(*in.center_longitude), pg_int(*in.radius_meters),
-                pg_bool(in.notify_on_entry.value_or(true)), pg_bool(in.notify_on_exit.value_or(true))});
+  const PgResult r =
+      d.pg.exec(kInsert, {user_id, *in.name, coord_text(*in.center_latitude),
+                          coord_text(*in.center_longitude), pg_int(*in.radius_meters),
+                          pg_bool(in.notify_on_entry.value_or(true)),
+                          pg_bool(in.notify_on_exit.value_or(true))});
   Json fence = fence_json(r, 0);
   tx.commit();
   return fence;
@@ -214,11 +223,11 @@ Json update_geofence(Deps& d, const std::string& user_id, int64_t fence_id, cons
   f.done();
   Tx tx(d.pg);
   if (d.pg.exec(kLockUser, {user_id}).empty()) throw ApiError(Err::kNotAuthenticated);
-  Json fence = one_fence_or_404(d.pg.exec(
-      kUpdate, {pg_int(fence_id), user_id, in.name ? PgParam(*in.name) : PgParam(),
-                opt_coord(in.center_latitude), opt_coord(in.center_longitude),
-                in.radius_meters ? pg_int(*in.radius_meters) : PgParam(),
-                opt_bool(in.notify_on_entry), opt_bool(in.notify_on_exit)}));
+  Json fence = one_fence_or_404(
+      d.pg.exec(kUpdate, {pg_int(fence_id), user_id, in.name ? PgParam(*in.name) : PgParam(),
+                          opt_coord(in.center_latitude), opt_coord(in.center_longitude),
+                          in.radius_meters ? pg_int(*in.radius_meters) : PgParam(),
+                          opt_bool(in.notify_on_entry), opt_bool(in.notify_on_exit)}));
   tx.commit();
   return fence;
 }
@@ -235,9 +244,9 @@ Json list_geofence_events(Deps& d, const std::string& user_id, const FenceEventQ
   const bool forward = q.after_id.has_value();
   const PgResult r =
       forward ? d.pg.exec(kEventsAfter, {user_id, fence, pg_int(*q.after_id), pg_int(q.limit + 1)})
-              : d.pg.exec(kEventsBefore, {user_id, fence,
-                                          q.before_id ? pg_int(*q.before_id) : PgParam(),
-                                          pg_int(q.limit + 1)});
+              : d.pg.exec(kEventsBefore,
+                          {user_id, fence, q.before_id ? pg_int(*q.before_id) : PgParam(),
+                           pg_int(q.limit + 1)});
   const int n = std::min<int>(r.rows(), static_cast<int>(q.limit));
   std::vector<Json> page;
   for (int i = 0; i < n; ++i) page.push_back(event_json(r, i, r.opt_str(i, 6)));
@@ -255,7 +264,8 @@ GeofenceOutcome evaluate_geofences(Deps& d, const std::string& user_id, const Lo
     inputs.push_back({real_of(fences, i, 2), real_of(fences, i, 3), real_of(fences, i, 4),
                       state_of(fences, i, 7)});
   }
-  const std::vector<FenceDecision> changes = decide_fences(inputs, u.latitude, u.longitude, u.accuracy);
+  const std::vector<FenceDecision> changes =
+      decide_fences(inputs, u.latitude, u.longitude, u.accuracy);
   GeofenceOutcome out;
   if (changes.empty()) return out;
 
@@ -274,13 +284,14 @@ GeofenceOutcome evaluate_geofences(Deps& d, const std::string& user_id, const Lo
   d.pg.exec(kWriteStates, {user_id, pg_int_array(state_ids), pg_text_array(inside)});
   if (event_ids.empty()) return out;
 
-  const PgResult ev = d.pg.exec(kInsertEvents, {user_id, pg_int_array(event_ids),
-                                                pg_text_array(kinds), coord_text(u.latitude),
-                                                coord_text(u.longitude)});
+  const PgResult ev =
+      d.pg.exec(kInsertEvents, {user_id, pg_int_array(event_ids), pg_text_array(kinds),
+                                coord_text(u.latitude), coord_text(u.longitude)});
   // Sent in the order the events were recorded (RETURNING promises no order).
   std::vector<int> order(static_cast<size_t>(ev.rows()));
   for (int i = 0; i < ev.rows(); ++i) order[static_cast<size_t>(i)] = i;
-  std::sort(order.begin(), order.end(), [&ev](int x, int y) { return ev.i64(x, 0) < ev.i64(y, 0); });
+  std::sort(order.begin(), order.end(),
+            [&ev](int x, int y) { return ev.i64(x, 0) < ev.i64(y, 0); });
   for (const int i : order) {
     const int row = row_of.at(ev.i64(i, 1));
     const std::string name = fences.str(row, 1);
@@ -296,7 +307,8 @@ GeofenceOutcome evaluate_geofences(Deps& d, const std::string& user_id, const Lo
 void deliver_geofence_outcome(Deps& d, const std::string& user_id, const GeofenceOutcome& o) {
   if (o.events.empty()) return;
   std::vector<BusMessage> messages;
-  for (const Json& e : o.events) messages.push_back({user_channel(user_id), bus_message("geofence_event", e)});
+  for (const Json& e : o.events)
+    messages.push_back({user_channel(user_id), bus_message("geofence_event", e)});
   publish_after_commit(d.redis, messages);
   for (const GeofenceOutcome::Push& p : o.pushes) {
     try {

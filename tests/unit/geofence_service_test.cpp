@@ -14,7 +14,9 @@ namespace {
 constexpr double kMetersPerDegree = kEarthRadiusMeters * 3.14159265358979323846 / 180.0;
 
 // A latitude `m` metres north of the equator (distance from (0, 0) along the meridian).
-double north(double m) { return m / kMetersPerDegree; }
+double north(double m) {
+  return m / kMetersPerDegree;
+}
 
 Json body(std::string_view text) {
   JsonParseError err;
@@ -82,7 +84,8 @@ TEST(FenceFields, RejectsBadValuesWithTheirCodes) {
   EXPECT_EQ(read(R"({"center_latitude":"48.8","center_longitude":true})", false).errors,
             (Errors{"center_latitude:invalid_type", "center_longitude:invalid_type"}));
   EXPECT_EQ(read(R"({"radius_meters":9})", false).errors, Errors{"radius_meters:out_of_range"});
-  EXPECT_EQ(read(R"({"radius_meters":100001})", false).errors, Errors{"radius_meters:out_of_range"});
+  EXPECT_EQ(read(R"({"radius_meters":100001})", false).errors,
+            Errors{"radius_meters:out_of_range"});
   EXPECT_EQ(read(R"({"radius_meters":10.5})", false).errors, Errors{"radius_meters:invalid_type"});
   EXPECT_EQ(read(R"({"radius_meters":"100"})", false).errors, Errors{"radius_meters:invalid_type"});
   EXPECT_EQ(read(R"({"notify_on_entry":1,"notify_on_exit":"no"})", false).errors,
@@ -92,7 +95,9 @@ TEST(FenceFields, RejectsBadValuesWithTheirCodes) {
             Errors{});
 }
 
-FenceInput fence_at_origin(double radius, FenceState state) { return {0.0, 0.0, radius, state}; }
+FenceInput fence_at_origin(double radius, FenceState state) {
+  return {0.0, 0.0, radius, state};
+}
 
 TEST(DecideFences, FirstObservationInsideIsAnEntryOutsideIsOnlyAState) {
   const std::vector<FenceInput> fences{fence_at_origin(100, FenceState::kUnknown),
