@@ -24,9 +24,12 @@ inline constexpr int64_t kMaxShareSeconds = 7 * 24 * 3600;
 
 std::string key_location_cache(const std::string& user_id);
 
-// POST /location/update and WS location_update: validates `body` (422), stores the history
-// row, refreshes the cache, sends shared_location_update to the target of every active
-// targeted share of the user. Returns the stored location.
+// POST /location/update and WS location_update: validates `body` (422); in one transaction
+// (holding the user's row lock, so one user's updates never interleave) stores the history
+// row, the current position with its lifetime counters, and the geofence states and events
+// (geofence_service.hpp); after the commit refreshes the cache, sends shared_location_update
+// to the target of every active targeted share and the geofence events and pushes. Returns
+// the stored location.
 Json update_location(Deps& d, const std::string& user_id, const Json& body);
 
 // GET /location/current[/{user_id}]: the latest position; 404 when there is none or when
