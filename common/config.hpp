@@ -113,6 +113,9 @@ struct Config {
   int64_t push_lease_seconds = 60;       // a claimed row is not sent again before this
   int64_t push_requeue_seconds = 60;     // pending rows queued longer ago get a new entry
   int64_t push_requeue_interval_ms = 1000;  // how often the re-queue job runs
+  // Location history retention (common/location_nearby.hpp).
+  int64_t location_history_retention_days = 30;      // 0 = keep forever
+  int64_t location_retention_interval_seconds = 60;  // how often the retention job runs
 };
 
 // Reads `dotenv_path` (if it exists) and the environment into a Config. Throws ConfigError
