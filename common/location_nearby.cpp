@@ -22,12 +22,13 @@ const Sql kMyPosition{"loc_near_me",
 
 // Who may be near: positions inside the bounding box ($2..$3 latitudes, $4..$5 longitudes, and
 // $6..$7 the second longitude range across the antimeridian or NULL), answered by the GiST
-// index user_current_locations_point; then only other active users with a live share that is
-// public or targeted to the viewer $1 (location_shares_user_active).
+// index user_current_locations_point; then only other users with a live share that is public
+// or targeted to the viewer $1 (location_shares_user_active). Whether the account is active is
+// checked by the page query, for the page only: joining users here cost more than half of the
+// query's time (a primary-key lookup per candidate).
 const Sql kNearbyCandidates{
     "loc_near_candidates",
     "SELECT c.user_id, c.latitude, c.longitude FROM user_current_locations c "
-    "JOIN users u ON u.id = c.user_id AND u.is_active "
     "WHERE (point(c.longitude, c.latitude) <@ "
     "box(point($4::float8, $2::float8), point($5::float8, $3::float8)) "
     "OR point(c.longitude, c.latitude) <@ "
@@ -109,25 +110,43 @@ std::string degrees_text(double v) {
   return buf;
 }
 
-Json page_json(Deps& d, const std::vector<NearbyCandidate>& candidates,
-               const std::vector<NearbyHit>& hits) {
+// The page: the first `limit` users of the ranking whose account is active, with their
+// distance and position. One query for the page's users; more only when some of them turned
+// out inactive (then the ranking is extended and only the new users are read).
+Json page_json(Deps& d, const std::vector<NearbyCandidate>& candidates, double lat, double lon,
+               double radius_m, size_t limit) {
+  std::unordered_map<std::string, Json> user_of;  // active users read so far, by id
+  std::vector<NearbyHit> hits;
+  size_t want = limit;
+  size_t read = 0;  // hits whose users have been queried
+  for (;;) {
+    // The order is total (distance, then id), so a longer ranking extends the shorter one.
+    hits = rank_nearby(candidates, lat, lon, radius_m, want);
+    std::vector<std::string> ids;
+    for (size_t k = read; k < hits.size(); ++k) ids.push_back(candidates[hits[k].index].user_id);
+    read = hits.size();
+    if (!ids.empty()) {
+      const PgResult r = d.pg.exec(kNearbyPage, {pg_text_array(ids)});
+      const std::vector<std::string> presence = presence_of(d.redis, r, kPageUserColumn);
+      for (int i = 0; i < r.rows(); ++i) {
+        Json u = public_user_json(r, i, presence[static_cast<size_t>(i)], kPageUserColumn);
+        u.set("location", location_json(r, i));
+        user_of.emplace(r.str(i, kPageUserColumn), u);
+      }
+    }
+    if (user_of.size() >= limit || hits.size() < want) break;  // full, or no one else near
+    want += 2 * (limit - user_of.size());
+  }
   Json users = Json::array();
-  if (hits.empty()) return Json::object().set("users", users);
-  std::vector<std::string> ids;
-  ids.reserve(hits.size());
-  for (const NearbyHit& h : hits) ids.push_back(candidates[h.index].user_id);
-  const PgResult r = d.pg.exec(kNearbyPage, {pg_text_array(ids)});
-  const std::vector<std::string> presence = presence_of(d.redis, r, kPageUserColumn);
-  std::unordered_map<std::string, int> row_of;
-  for (int i = 0; i < r.rows(); ++i) row_of.emplace(r.str(i, kPageUserColumn), i);
+  size_t n = 0;
   for (const NearbyHit& h : hits) {
-    // A user deactivated between the two queries is left out.
-    const auto it = row_of.find(candidates[h.index].user_id);
-    if (it == row_of.end()) continue;
-    const int i = it->second;
-    Json u = public_user_json(r, i, presence[static_cast<size_t>(i)], kPageUserColumn);
-    u.set("distance_meters", Json::real(h.distance_m)).set("location", location_json(r, i));
+    if (n == limit) break;
+    const auto it = user_of.find(candidates[h.index].user_id);
+    if (it == user_of.end()) continue;  // not active
+    Json u = it->second;
+    u.set("distance_meters", Json::real(h.distance_m));
     users.append(u);
+    ++n;
   }
   return Json::object().set("users", users);
 }
@@ -199,9 +218,8 @@ Json nearby_users(Deps& d, const std::string& viewer_id, const NearbyQuery& q) {
   for (int i = 0; i < c.rows(); ++i) {
     candidates.push_back({c.str(i, 0), std::stod(c.str(i, 1)), std::stod(c.str(i, 2))});
   }
-  const std::vector<NearbyHit> hits = rank_nearby(
-      candidates, lat, lon, static_cast<double>(q.radius_m), static_cast<size_t>(q.limit));
-  return page_json(d, candidates, hits);
+  return page_json(d, candidates, lat, lon, static_cast<double>(q.radius_m),
+                   static_cast<size_t>(q.limit));
 }
 
 Json location_stats(Deps& d, const std::string& user_id) {

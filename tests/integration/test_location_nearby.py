@@ -134,6 +134,19 @@ def test_a_stopped_or_expired_share_drops_the_user():
     wait_until(lambda: nearby(me) == [], 10, 0.2, "the expired share to drop its user")
 
 
+def test_a_deactivated_account_is_left_out_and_the_page_still_fills():
+    centre = random_centre()
+    me = register()
+    update(me, at(centre))
+    gone = placed(north_of(centre, 100))
+    second = placed(north_of(centre, 200))
+    third = placed(north_of(centre, 300))
+    assert ids(nearby(me, limit=2)) == [gone.id, second.id]
+    psql("UPDATE users SET is_active = false WHERE id = '%s'" % gone.id)  # an operator's action
+    assert ids(nearby(me, limit=2)) == [second.id, third.id]
+    assert ids(nearby(me)) == [second.id, third.id]
+
+
 def test_the_centre_can_be_given_and_is_needed_when_i_have_no_position():
     centre = random_centre()
     me = register()
