@@ -22,6 +22,7 @@ constexpr const char* kUsage =
     "  --header 'N: v'      extra request header, repeatable\n"
     "  --body TEXT          request body (Content-Length is added)\n"
     "  --body-file PATH     request body read from a file, byte for byte\n"
+    "  --paths-file PATH    one /path?query per line; requests take them in turn\n"
     "  --connections N      keep-alive connections, 1..1024 (default 64)\n"
     "  --threads N          epoll threads, 1..64 (default 2)\n"
     "  --duration S         recorded seconds (default 10)\n"
@@ -98,6 +99,20 @@ void read_body_file(BenchOptions& o, std::string_view path) {
   o.has_body = true;
 }
 
+// Paths for successive requests, one per line (blank lines skipped).
+void read_paths_file(BenchOptions& o, std::string_view path) {
+  std::ifstream in{std::string(path)};
+  if (!in) throw UsageError("--paths-file cannot read '" + std::string(path) + "'");
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    if (line.front() != '/' || line.find_first_of(" \r\t") != std::string::npos) {
+      throw UsageError("--paths-file lines must be /path?query without blanks, got '" + line + "'");
+    }
+    o.paths.push_back(line);
+  }
+  if (o.paths.empty()) throw UsageError("--paths-file '" + std::string(path) + "' has no paths");
+}
+
 struct OptionSpec {
   std::string_view name;
   bool takes_value;
@@ -115,6 +130,7 @@ constexpr OptionSpec kOptions[] = {
        o.has_body = true;
      }},
     {"--body-file", true, read_body_file},
+    {"--paths-file", true, read_paths_file},
     {"--connections", true,
      [](BenchOptions& o, std::string_view v) {
        o.connections = parse_int("--connections", v, 1, 1'000'000);
@@ -247,6 +263,18 @@ std::string build_request(const BenchOptions& o, const Target& t) {
   r += "\r\n";
   r += o.body;
   return r;
+}
+
+std::vector<std::string> build_requests(const BenchOptions& o, const Target& t) {
+  if (o.paths.empty()) return {build_request(o, t)};
+  std::vector<std::string> out;
+  out.reserve(o.paths.size());
+  Target each = t;
+  for (const std::string& p : o.paths) {
+    each.path = p;
+    out.push_back(build_request(o, each));
+  }
+  return out;
 }
 
 }  // namespace nt::bench

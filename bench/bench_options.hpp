@@ -28,6 +28,9 @@ struct BenchOptions {
   std::vector<std::string> headers;  // "Name: value", validated
   std::string body;
   bool has_body = false;
+  // --paths-file: paths (with queries) that successive requests take in turn, e.g. one
+  // search point per line; empty = every request uses the URL's path.
+  std::vector<std::string> paths;
   int connections = 64;
   int threads = 2;
   double duration_s = 10;
@@ -55,6 +58,10 @@ Target parse_target_url(const std::string& url);
 
 // The complete request (head and body) that is sent again and again on every connection.
 std::string build_request(const BenchOptions& options, const Target& target);
+
+// The requests to send in turn: one per --paths-file line on the URL's host, else the one of
+// build_request().
+std::vector<std::string> build_requests(const BenchOptions& options, const Target& target);
 
 // The label used when --label is not given: the URL path without its query, with characters
 // that are not allowed in labels replaced by '_'.

@@ -125,7 +125,7 @@ int run(int argc, char** argv) {
 
   LoadPlan plan;
   plan.addr = target.addr;
-  plan.request = build_request(options, target);
+  plan.requests = build_requests(options, target);
   plan.head_request = options.method == "HEAD";
   plan.request_timeout_ns = static_cast<int64_t>(options.timeout_s * kNsPerS);
   const int64_t start_ns = steady_now_ns();

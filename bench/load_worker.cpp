@@ -41,6 +41,7 @@ struct Connection {
   ConnState state = ConnState::kIdle;
   uint32_t generation = 0;  // bumped on every reopen so stale epoll events can be ignored
   uint32_t interest = 0;    // events registered with epoll; 0 when not registered
+  size_t request = 0;       // index in plan.requests of the current request
   size_t sent = 0;          // bytes of the request written so far
   int64_t start_ns = 0;     // when the current request became due
   int64_t retry_at_ns = 0;  // kIdle: when to reconnect
@@ -78,6 +79,7 @@ class LoadWorker {
   UniqueFd epoll_;
   std::vector<Connection> conns_;
   std::vector<char> buffer_;  // shared by all connections: each read is parsed at once
+  size_t next_request_ = 0;   // the plan's requests are handed out in turn
   int64_t next_sweep_ns_ = 0;
 };
 
@@ -129,6 +131,7 @@ void LoadWorker::open(size_t i, int64_t now) {
 void LoadWorker::begin_request(size_t i) {
   Connection& c = conns_[i];
   c.state = ConnState::kWriting;
+  c.request = next_request_++ % plan_.requests.size();
   c.sent = 0;
   c.parser.reset(plan_.head_request);
   write_some(i);
@@ -155,7 +158,7 @@ void LoadWorker::on_event(size_t i) {
 
 void LoadWorker::write_some(size_t i) {
   Connection& c = conns_[i];
-  const std::string& request = plan_.request;
+  const std::string& request = plan_.requests[c.request];
   while (c.sent < request.size()) {
     const ssize_t n =
         send(c.fd.get(), request.data() + c.sent, request.size() - c.sent, MSG_NOSIGNAL);

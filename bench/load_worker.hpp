@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "latency_histogram.hpp"
 
@@ -16,7 +17,7 @@ namespace nt::bench {
 // workers, so it is shared without locks.
 struct LoadPlan {
   sockaddr_in addr{};
-  std::string request;
+  std::vector<std::string> requests;  // sent in turn by each worker (at least one)
   bool head_request = false;
   int64_t record_start_ns = 0;  // steady_now_ns() time; earlier responses are warm-up
   int64_t record_end_ns = 0;    // the worker returns at this time

@@ -160,6 +160,11 @@ const Setting kSettings[] = {
      field_of<&Config::push_requeue_interval_ms>},
     {"GEOFENCE_MAX_PER_USER", "100", false, Kind::kInt, 1, 10000,
      field_of<&Config::geofence_max_per_user>},
+    // Location history retention (common/location_nearby.hpp).
+    {"LOCATION_HISTORY_RETENTION_DAYS", "30", false, Kind::kInt, 0, 36500,
+     field_of<&Config::location_history_retention_days>},
+    {"LOCATION_RETENTION_INTERVAL_SECONDS", "60", false, Kind::kInt, 1, 86400,
+     field_of<&Config::location_retention_interval_seconds>},
 };
 
 // Settings and .env lines lose surrounding blanks and line ends.

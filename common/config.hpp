@@ -115,6 +115,9 @@ struct Config {
   int64_t push_requeue_interval_ms = 1000;  // how often the re-queue job runs
   // Geofences (DESIGN.md §4.6).
   int64_t geofence_max_per_user = 100;  // active fences per user; one more is 409
+  // Location history retention (common/location_nearby.hpp).
+  int64_t location_history_retention_days = 30;      // 0 = keep forever
+  int64_t location_retention_interval_seconds = 60;  // how often the retention job runs
 };
 
 // Reads `dotenv_path` (if it exists) and the environment into a Config. Throws ConfigError

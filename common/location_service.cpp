@@ -23,9 +23,6 @@ namespace {
   "s.id, s.user_id, s.target_user_id, " NT_SQL_EPOCH_MS("s.expires_at") ", s.is_active, "   \
   NT_SQL_EPOCH_MS("s.created_at") ", " NT_SQL_EPOCH_MS("s.ended_at")
 
-// An active share counts only until it expires, even before the job has ended it.
-#define NT_SHARE_LIVE "s.is_active AND (s.expires_at IS NULL OR s.expires_at > now())"
-
 // Serializes the updates of one user (the row lock on users, which nothing else holds for
 // long) and reads what an update needs to know: the previous position, and how many active
 // geofences the user has (none: evaluation is skipped).
@@ -51,10 +48,8 @@ const Sql kInsertLocation{
     "distance_traveled_meters = c.distance_traveled_meters + $8::float8) "
     "SELECT " NT_LOC_COLUMNS " FROM l"};
 // The latest position, kept by update_location (it outlives the history's retention).
-const Sql kLatest{"loc_latest",
-                  "SELECT c.location_id, c.user_id, c.latitude, c.longitude, c.accuracy, c.altitude, "
-                  "c.speed, c.heading, " NT_SQL_EPOCH_MS("c.updated_at")
-                  " FROM user_current_locations c WHERE c.user_id = $1"};
+const Sql kLatest{"loc_latest", "SELECT " NT_CURRENT_LOC_COLUMNS
+                                " FROM user_current_locations c WHERE c.user_id = $1"};
 // Own history ($2 = NULL) or from the share start; from/to optional.
 const Sql kHistory{"loc_history",
                    "SELECT " NT_LOC_COLUMNS " FROM user_locations l WHERE l.user_id = $1 "
@@ -95,19 +90,6 @@ const Sql kExpire{"loc_share_expire",
 
 Json opt_real(const PgResult& r, int row, int col) {
   return r.is_null(row, col) ? Json::null() : Json::real(std::stod(r.str(row, col)));
-}
-
-Json location_json(const PgResult& r, int i) {
-  return Json::object()
-      .set("id", r.i64(i, 0))
-      .set("user_id", r.str(i, 1))
-      .set("latitude", opt_real(r, i, 2))
-      .set("longitude", opt_real(r, i, 3))
-      .set("accuracy", opt_real(r, i, 4))
-      .set("altitude", opt_real(r, i, 5))
-      .set("speed", opt_real(r, i, 6))
-      .set("heading", opt_real(r, i, 7))
-      .set("created_at", r.time(i, 8));
 }
 
 Json share_json(const PgResult& r, int i) {
@@ -331,6 +313,19 @@ int64_t expire_shares(Deps& d) {
   const PgResult r = d.pg.exec(kExpire);
   for (int i = 0; i < r.rows(); ++i) publish_share_event(d, "location_share_stop", r, i);
   return r.rows();
+}
+
+Json location_json(const PgResult& r, int i) {
+  return Json::object()
+      .set("id", r.i64(i, 0))
+      .set("user_id", r.str(i, 1))
+      .set("latitude", opt_real(r, i, 2))
+      .set("longitude", opt_real(r, i, 3))
+      .set("accuracy", opt_real(r, i, 4))
+      .set("altitude", opt_real(r, i, 5))
+      .set("speed", opt_real(r, i, 6))
+      .set("heading", opt_real(r, i, 7))
+      .set("created_at", r.time(i, 8));
 }
 
 }  // namespace nt

@@ -14,6 +14,7 @@
 
 #include "app_deps.hpp"
 #include "json.hpp"
+#include "pg.hpp"
 
 namespace nt {
 
@@ -23,6 +24,20 @@ inline constexpr int64_t kLocationCacheTtlSeconds = 24 * 3600;
 inline constexpr int64_t kMaxShareSeconds = 7 * 24 * 3600;
 
 std::string key_location_cache(const std::string& user_id);
+
+// A share row `s` of location_shares is live while active and not past its expiry (it counts
+// only until it expires, even before the expiry job has ended it).
+#define NT_SHARE_LIVE "s.is_active AND (s.expires_at IS NULL OR s.expires_at > now())"
+
+// The columns of user_current_locations `c` that location_json() reads (9, from column 0).
+#define NT_CURRENT_LOC_COLUMNS                                                                \
+  "c.location_id, c.user_id, c.latitude, c.longitude, c.accuracy, c.altitude, c.speed, "    \
+  "c.heading, " NT_SQL_EPOCH_MS("c.updated_at")
+
+// The location object of the API ({id, user_id, latitude, longitude, accuracy, altitude,
+// speed, heading, created_at}) from columns 0..8 of row `i` (NT_CURRENT_LOC_COLUMNS, or the
+// same columns of a user_locations row).
+Json location_json(const PgResult& r, int i);
 
 // POST /location/update and WS location_update: validates `body` (422); in one transaction
 // (holding the user's row lock, so one user's updates never interleave) stores the history

@@ -71,6 +71,9 @@ const std::vector<Route>& route_table() {
        "Change a geofence"},
       {"DELETE", "/api/v1/location/geofences/{geofence_id}", delete_geofence, Auth::kRequired,
        "Delete a geofence"},
+      {"GET", "/api/v1/location/nearby", nearby_users, Auth::kRequired,
+       "Users near me who share their location with me"},
+      {"GET", "/api/v1/location/stats", location_stats, Auth::kRequired, "My location statistics"},
       // Calls
       {"POST", "/api/v1/video-calls/initiate", initiate_call, Auth::kRequired, "Start a call"},
       {"GET", "/api/v1/video-calls/history", call_history, Auth::kRequired, "My calls"},

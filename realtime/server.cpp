@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "call_service.hpp"
+#include "location_nearby.hpp"
 #include "location_service.hpp"
 #include "chat_service.hpp"
 #include "crypto.hpp"
@@ -49,6 +50,9 @@ Server::Server(const Config& cfg, uv_loop_t* loop)
   const uint64_t gc_ms = static_cast<uint64_t>(cfg.storage_gc_interval_seconds) * 1000;
   jobs_.add("call-ring-timeout", 1000, 1000, [](Deps& d) { expire_rings(d); });
   jobs_.add("location-share-expiry", 1000, 1000, [](Deps& d) { expire_shares(d); });
+  const uint64_t retention_ms = static_cast<uint64_t>(cfg.location_retention_interval_seconds) * 1000;
+  jobs_.add("location-history-retention", retention_ms, retention_ms,
+            [](Deps& d) { purge_location_history(d); });
   jobs_.add("storage-gc", gc_ms, gc_ms, [](Deps& d) {
     const StorageGcStats st = collect_storage(d);
     if (st.expired_files + st.removed_intents + st.postponed > 0) {

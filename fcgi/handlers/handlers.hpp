@@ -65,6 +65,8 @@ Response create_location_share(Ctx& ctx);
 Response list_location_shares(Ctx& ctx);
 Response update_location_share(Ctx& ctx);
 Response delete_location_share(Ctx& ctx);
+Response nearby_users(Ctx& ctx);
+Response location_stats(Ctx& ctx);
 
 // geofences.cpp
 Response create_geofence(Ctx& ctx);

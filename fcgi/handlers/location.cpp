@@ -1,5 +1,6 @@
 // Location sharing (DESIGN.md §4.6): thin doors onto common/location_service.
 #include "handlers.hpp"
+#include "location_nearby.hpp"
 #include "location_service.hpp"
 #include "paging.hpp"
 
@@ -62,6 +63,19 @@ Response delete_location_share(Ctx& ctx) {
   Deps d = ctx.deps();
   stop_share(d, ctx.me().id, ctx.id_param("share_id"));
   return no_content();
+}
+
+Response nearby_users(Ctx& ctx) {
+  const NearbyQuery q = parse_nearby_query(
+      query_param(ctx.req.query, "radius_meters"), query_param(ctx.req.query, "latitude"),
+      query_param(ctx.req.query, "longitude"), read_paging(ctx.req).limit);
+  Deps d = ctx.deps();
+  return json_response(200, nt::nearby_users(d, ctx.me().id, q));
+}
+
+Response location_stats(Ctx& ctx) {
+  Deps d = ctx.deps();
+  return json_response(200, nt::location_stats(d, ctx.me().id));
 }
 
 }  // namespace nt::handlers
