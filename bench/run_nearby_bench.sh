@@ -61,6 +61,9 @@ INSERT INTO location_shares (user_id, target_user_id)
 SELECT s.id, CASE WHEN s.pick < 0.80 THEN NULL
                   WHEN s.pick < 0.90 THEN t.id ELSE :'me'::uuid END
 FROM seed s JOIN seed t ON t.g = 1 + s.g % :n WHERE s.pick < 0.92;
+-- What the share code keeps for a public share without an end (location_service.cpp).
+UPDATE user_current_locations c SET public_until = 'infinity' FROM seed s
+WHERE s.id = c.user_id AND s.pick < 0.80;
 COMMIT;
 VACUUM ANALYZE users;
 VACUUM ANALYZE user_locations;
@@ -72,28 +75,23 @@ INSERT_S=$(/usr/bin/python3 -c "print(f'{$t1 - $t0:.1f}')")
 POSITIONED=$(bench_psql -tAc "SELECT count(*) FROM user_current_locations")
 SHARING=$(bench_psql -tAc "SELECT count(DISTINCT user_id) FROM location_shares WHERE is_active")
 
-# The plan of the bounding-box query the API prepares (common/location_nearby.cpp), for a
-# 1000 m circle at the centre: the box from the same formula as geo.cpp bounding_box.
-BOX=$(/usr/bin/python3 -c "
-import math
-lat, lon, d = $LAT, $LON, 1000 / 6371000.0
-dl = math.degrees(d) + 1e-7
-w = math.degrees(math.asin(math.sin(d) / math.cos(math.radians(lat)))) + 1e-7
-print(lat - dl, lat + dl, lon - w, lon + w)")
-read -r MIN_LAT MAX_LAT MIN_LON MAX_LON <<<"$BOX"
-echo "plan of the nearby candidates query (radius 1000 m, prepared as the API does):" >&2
-bench_psql -v me="$ME" -v a="$MIN_LAT" -v b="$MAX_LAT" -v c="$MIN_LON" -v d="$MAX_LON" >&2 <<'SQL'
-PREPARE near(uuid, float8, float8, float8, float8, float8, float8) AS
-SELECT c.user_id, c.latitude, c.longitude FROM user_current_locations c
-WHERE (point(c.longitude, c.latitude) <@ box(point($4, $2), point($5, $3))
-    OR point(c.longitude, c.latitude) <@ box(point($6, $2), point($7, $3)))
-  AND c.user_id <> $1 AND EXISTS (SELECT 1 FROM location_shares s WHERE s.user_id = c.user_id
-  AND (s.target_user_id IS NULL OR s.target_user_id = $1)
-  AND s.is_active AND (s.expires_at IS NULL OR s.expires_at > now()));
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE near(:'me', :a, :b, :c, :d, NULL, NULL);
--- After five executions Postgres may switch to the generic plan; this is that plan.
-SET plan_cache_mode = force_generic_plan;
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE near(:'me', :a, :b, :c, :d, NULL, NULL);
+# The plan of the nearby statement the API prepares (common/location_nearby.cpp kNearby), for
+# a 1000 m and a 50 km circle at the centre: an ordered walk of the GiST index on xyz that stops
+# after a page.
+echo "plan of the nearby query (prepared as the API does):" >&2
+bench_psql -v me="$ME" -v lat="$LAT" -v lon="$LON" >&2 <<'SQL'
+PREPARE near(uuid, cube, float8, int) AS
+SELECT c.user_id FROM user_current_locations c JOIN users u ON u.id = c.user_id
+LEFT JOIN user_settings s ON s.user_id = u.id
+WHERE c.xyz <@ cube_enlarge($2, $3, 3) AND c.user_id <> $1 AND u.is_active
+  AND (c.public_until > now() OR EXISTS (SELECT 1 FROM location_shares s
+       WHERE s.user_id = c.user_id AND s.target_user_id = $1 AND s.is_active
+         AND (s.expires_at IS NULL OR s.expires_at > now())))
+ORDER BY c.xyz <-> $2 LIMIT $4;
+SELECT cube(ARRAY[cos(radians(:lat)) * cos(radians(:lon)), cos(radians(:lat)) * sin(radians(:lon)),
+                  sin(radians(:lat))]) AS centre \gset
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE near(:'me', :'centre', 2 * sin(1000 / 6371000.0 / 2), 50);
+EXPLAIN (ANALYZE, COSTS OFF) EXECUTE near(:'me', :'centre', 2 * sin(50000 / 6371000.0 / 2), 50);
 SQL
 
 # Random centres inside the city, one file per radius; requests take them in turn.

@@ -140,4 +140,16 @@ FenceState fence_state_from_name(std::string_view name) {
   return FenceState::kUnknown;
 }
 
+UnitVector unit_vector(double lat, double lon) {
+  const double phi = lat * kRadPerDeg;
+  const double lambda = lon * kRadPerDeg;
+  return {std::cos(phi) * std::cos(lambda), std::cos(phi) * std::sin(lambda), std::sin(phi)};
+}
+
+double chord_for_meters(double meters) {
+  const double angle = std::max(meters, 0.0) / kEarthRadiusMeters;
+  if (angle >= std::numbers::pi) return 2.0;
+  return 2.0 * std::sin(angle / 2.0) * (1.0 + 1e-9) + 1e-12;
+}
+
 }  // namespace nt

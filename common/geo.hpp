@@ -86,6 +86,24 @@ GeoBox bounding_box(double lat, double lon, double radius_m);
 // Whether the point lies in the box (the same test the SQL filter makes).
 bool box_contains(const GeoBox& box, double lat, double lon);
 
+// A point as a unit vector from the Earth's centre (x towards 0°N 0°E, z towards the North
+// Pole), as sql/0008 stores it in user_current_locations.xyz (the same formula), for nearby
+// search: the straight-line (chord) distance between two unit vectors grows with the
+// great-circle distance, so ordering by one is ordering by the other, with no seam at the
+// antimeridian and no singularity at the poles.
+struct UnitVector {
+  double x;
+  double y;
+  double z;
+};
+UnitVector unit_vector(double lat, double lon);
+
+// The chord, in unit-sphere units, between two points `meters` apart on the kEarthRadiusMeters
+// sphere, widened a little against rounding: every point within `meters` (as haversine_meters
+// measures) has a unit vector within this distance. A negative distance counts as 0; half the
+// circumference or more gives 2 (the whole sphere).
+double chord_for_meters(double meters);
+
 // ---------------------------------------------------------------- geofences
 
 // What is known of a user relative to one fence. kUnknown until the first update after the

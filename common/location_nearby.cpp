@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <unordered_map>
 
 #include "errors.hpp"
 #include "geo.hpp"
@@ -20,31 +19,24 @@ namespace {
 const Sql kMyPosition{"loc_near_me",
                       "SELECT latitude, longitude FROM user_current_locations WHERE user_id = $1"};
 
-// Who may be near: positions inside the bounding box ($2..$3 latitudes, $4..$5 longitudes, and
-// $6..$7 the second longitude range across the antimeridian or NULL), answered by the GiST
-// index user_current_locations_point; then only other users with a live share that is public
-// or targeted to the viewer $1 (location_shares_user_active). Whether the account is active is
-// checked by the page query, for the page only: joining users here cost more than half of the
-// query's time (a primary-key lookup per candidate).
-const Sql kNearbyCandidates{
-    "loc_near_candidates",
-    "SELECT c.user_id, c.latitude, c.longitude FROM user_current_locations c "
-    "WHERE (point(c.longitude, c.latitude) <@ "
-    "box(point($4::float8, $2::float8), point($5::float8, $3::float8)) "
-    "OR point(c.longitude, c.latitude) <@ "
-    "box(point($6::float8, $2::float8), point($7::float8, $3::float8))) "
-    "AND c.user_id <> $1::uuid AND EXISTS (SELECT 1 FROM location_shares s "
-    "WHERE s.user_id = c.user_id AND (s.target_user_id IS NULL OR s.target_user_id = $1::uuid) "
-    "AND " NT_SHARE_LIVE ")"};
-
-// The page's users and their positions, one query: location columns 0..8, the public user
+// The page, nearest first, in one statement: a walk of the GiST index on
+// user_current_locations.xyz (sql/0008) ordered by the chord distance to the centre $2 (a unit
+// vector, geo.hpp unit_vector), bounded by the box of half-side $3 (chord_for_meters of the
+// radius) and stopped after $4 rows that pass: other active users whose public share is live
+// (public_until) or, for the rest, who have a live share targeted to the viewer $1 (one probe
+// of location_shares_user_active per such candidate). Box corners beyond the radius come after
+// everyone within it, so the C++ side only cuts them. Location columns 0..8, the public user
 // from column 9.
 constexpr int kPageUserColumn = 9;
-const Sql kNearbyPage{"loc_near_page",
-                      "SELECT " NT_CURRENT_LOC_COLUMNS ", " NT_PUBLIC_USER_COLUMNS
-                      " FROM user_current_locations c JOIN users u ON u.id = c.user_id "
-                      "LEFT JOIN user_settings s ON s.user_id = u.id "
-                      "WHERE c.user_id = ANY($1::uuid[]) AND u.is_active"};
+const Sql kNearby{
+    "loc_nearby",
+    "SELECT " NT_CURRENT_LOC_COLUMNS ", " NT_PUBLIC_USER_COLUMNS
+    " FROM user_current_locations c JOIN users u ON u.id = c.user_id "
+    "LEFT JOIN user_settings s ON s.user_id = u.id "
+    "WHERE c.xyz <@ cube_enlarge($2::cube, $3::float8, 3) AND c.user_id <> $1::uuid "
+    "AND u.is_active AND (c.public_until > now() OR EXISTS (SELECT 1 FROM location_shares s "
+    "WHERE s.user_id = c.user_id AND s.target_user_id = $1::uuid AND " NT_SHARE_LIVE ")) "
+    "ORDER BY c.xyz <-> $2::cube LIMIT $4"};
 
 const Sql kStats{
     "loc_stats",
@@ -103,52 +95,16 @@ std::optional<int64_t> read_integer(std::vector<FieldError>& errors, const char*
   return v;
 }
 
-// Degrees as SQL parameter text, exactly (the box is computed to the last bit).
-std::string degrees_text(double v) {
+// A number as SQL parameter text, exactly.
+std::string exact_text(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;
 }
 
-// The page: the first `limit` users of the ranking whose account is active, with their
-// distance and position. One query for the page's users; more only when some of them turned
-// out inactive (then the ranking is extended and only the new users are read).
-Json page_json(Deps& d, const std::vector<NearbyCandidate>& candidates, double lat, double lon,
-               double radius_m, size_t limit) {
-  std::unordered_map<std::string, Json> user_of;  // active users read so far, by id
-  std::vector<NearbyHit> hits;
-  size_t want = limit;
-  size_t read = 0;  // hits whose users have been queried
-  for (;;) {
-    // The order is total (distance, then id), so a longer ranking extends the shorter one.
-    hits = rank_nearby(candidates, lat, lon, radius_m, want);
-    std::vector<std::string> ids;
-    for (size_t k = read; k < hits.size(); ++k) ids.push_back(candidates[hits[k].index].user_id);
-    read = hits.size();
-    if (!ids.empty()) {
-      const PgResult r = d.pg.exec(kNearbyPage, {pg_text_array(ids)});
-      const std::vector<std::string> presence = presence_of(d.redis, r, kPageUserColumn);
-      for (int i = 0; i < r.rows(); ++i) {
-        Json u = public_user_json(r, i, presence[static_cast<size_t>(i)], kPageUserColumn);
-        u.set("location", location_json(r, i));
-        user_of.emplace(r.str(i, kPageUserColumn), u);
-      }
-    }
-    if (user_of.size() >= limit || hits.size() < want) break;  // full, or no one else near
-    want += 2 * (limit - user_of.size());
-  }
-  Json users = Json::array();
-  size_t n = 0;
-  for (const NearbyHit& h : hits) {
-    if (n == limit) break;
-    const auto it = user_of.find(candidates[h.index].user_id);
-    if (it == user_of.end()) continue;  // not active
-    Json u = it->second;
-    u.set("distance_meters", Json::real(h.distance_m));
-    users.append(u);
-    ++n;
-  }
-  return Json::object().set("users", users);
+// The cube literal of a unit vector.
+std::string cube_text(const UnitVector& v) {
+  return "(" + exact_text(v.x) + "," + exact_text(v.y) + "," + exact_text(v.z) + ")";
 }
 
 }  // namespace
@@ -203,23 +159,24 @@ Json nearby_users(Deps& d, const std::string& viewer_id, const NearbyQuery& q) {
     lat = std::stod(me.str(0, 0));
     lon = std::stod(me.str(0, 1));
   }
-  const GeoBox box = bounding_box(lat, lon, static_cast<double>(q.radius_m));
-  const LonRange& a = box.lon[0];
-  PgParam b_min, b_max;  // NULL: no second box
-  if (box.lon.size() > 1) {
-    b_min = degrees_text(box.lon[1].min);
-    b_max = degrees_text(box.lon[1].max);
-  }
-  const PgResult c =
-      d.pg.exec(kNearbyCandidates, {viewer_id, degrees_text(box.min_lat), degrees_text(box.max_lat),
-                                    degrees_text(a.min), degrees_text(a.max), b_min, b_max});
+  const auto radius = static_cast<double>(q.radius_m);
+  const PgResult r = d.pg.exec(kNearby, {viewer_id, cube_text(unit_vector(lat, lon)),
+                                         exact_text(chord_for_meters(radius)), pg_int(q.limit)});
   std::vector<NearbyCandidate> candidates;
-  candidates.reserve(static_cast<size_t>(c.rows()));
-  for (int i = 0; i < c.rows(); ++i) {
-    candidates.push_back({c.str(i, 0), std::stod(c.str(i, 1)), std::stod(c.str(i, 2))});
+  candidates.reserve(static_cast<size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) {
+    candidates.push_back({r.str(i, 1), std::stod(r.str(i, 2)), std::stod(r.str(i, 3))});
   }
-  return page_json(d, candidates, lat, lon, static_cast<double>(q.radius_m),
-                   static_cast<size_t>(q.limit));
+  const std::vector<std::string> presence = presence_of(d.redis, r, kPageUserColumn);
+  Json users = Json::array();
+  for (const NearbyHit& h : rank_nearby(candidates, lat, lon, radius, candidates.size())) {
+    const int i = static_cast<int>(h.index);
+    Json u = public_user_json(r, i, presence[h.index], kPageUserColumn);
+    u.set("location", location_json(r, i));
+    u.set("distance_meters", Json::real(h.distance_m));
+    users.append(u);
+  }
+  return Json::object().set("users", users);
 }
 
 Json location_stats(Deps& d, const std::string& user_id) {

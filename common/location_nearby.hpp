@@ -1,9 +1,10 @@
 // Nearby users, location statistics and history retention (DESIGN.md §4.6), beside
 // location_service.hpp (updates, current positions, history, shares).
 // - Nearby: who of the users with a live share to the caller (public or targeted) stands within
-//   a radius, nearest first. Answered from the GiST index on user_current_locations
-//   (point(longitude, latitude) inside geo.hpp's bounding_box, one or two boxes), then the
-//   exact haversine_meters filter, sort and limit here, then one query for the page's users.
+//   a radius, nearest first. One statement walks the GiST index on user_current_locations.xyz
+//   (positions as unit vectors) in order of distance and stops after a page, so the cost
+//   follows the page size, not the radius or how crowded the city is; haversine_meters then
+//   gives each distance and cuts the box corners beyond the radius.
 // - Stats: the caller's lifetime counters and counts, one statement.
 // - Retention: the realtime job that deletes user_locations rows older than
 //   LOCATION_HISTORY_RETENTION_DAYS, in batches; user_current_locations is never touched.

@@ -23,6 +23,12 @@ namespace {
   "s.id, s.user_id, s.target_user_id, " NT_SQL_EPOCH_MS("s.expires_at") ", s.is_active, "   \
   NT_SQL_EPOCH_MS("s.created_at") ", " NT_SQL_EPOCH_MS("s.ended_at")
 
+// When the user's latest live public share ends ('infinity': never; NULL: none), the value
+// user_current_locations.public_until keeps for nearby search (sql/0008).
+#define NT_PUBLIC_UNTIL(user)                                                                  \
+  "SELECT max(coalesce(s.expires_at, 'infinity'::timestamptz)) FROM location_shares s "      \
+  "WHERE s.user_id = " user " AND s.target_user_id IS NULL AND " NT_SHARE_LIVE
+
 // Serializes the updates of one user (the row lock on users, which nothing else holds for
 // long) and reads what an update needs to know: the previous position, and how many active
 // geofences the user has (none: evaluation is skipped).
@@ -39,8 +45,9 @@ const Sql kInsertLocation{
     "speed, heading) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *), "
     "c AS (INSERT INTO user_current_locations AS c (user_id, location_id, latitude, longitude, "
     "accuracy, altitude, speed, heading, updated_at, first_update_at, total_updates, "
-    "distance_traveled_meters) SELECT l.user_id, l.id, l.latitude, l.longitude, l.accuracy, "
-    "l.altitude, l.speed, l.heading, l.created_at, l.created_at, 1, 0 FROM l "
+    "distance_traveled_meters, public_until) SELECT l.user_id, l.id, l.latitude, l.longitude, "
+    "l.accuracy, l.altitude, l.speed, l.heading, l.created_at, l.created_at, 1, 0, "
+    "(" NT_PUBLIC_UNTIL("l.user_id") ") FROM l "
     "ON CONFLICT (user_id) DO UPDATE SET location_id = EXCLUDED.location_id, "
     "latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude, accuracy = EXCLUDED.accuracy, "
     "altitude = EXCLUDED.altitude, speed = EXCLUDED.speed, heading = EXCLUDED.heading, "
@@ -66,6 +73,12 @@ const Sql kLiveTargets{"loc_live_targets",
                        "AND s.target_user_id IS NOT NULL AND " NT_SHARE_LIVE};
 const Sql kUserName{"loc_user_name",
                     "SELECT coalesce(display_name, username) FROM users WHERE id = $1 AND is_active"};
+// Serializes share changes with the user's location updates (kLockForUpdate takes the same
+// lock), so public_until never misses a share that starts while the first position is stored.
+const Sql kLockSharer{"loc_lock_sharer", "SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE"};
+const Sql kRefreshPublic{"loc_refresh_public",
+                         "UPDATE user_current_locations c SET public_until = (" NT_PUBLIC_UNTIL("$1")
+                         ") WHERE c.user_id = $1"};
 const Sql kInsertShare{"loc_share_insert",
                        "INSERT INTO location_shares AS s (user_id, target_user_id, expires_at) "
                        "VALUES ($1, $2, CASE WHEN $3::int IS NULL THEN NULL "
@@ -184,6 +197,20 @@ bool valid_rfc3339(const std::string& s) {
   return two_digits_in(s, s.size() - 5, 0, 23) && two_digits_in(s, s.size() - 2, 0, 59);
 }
 
+// Runs `sql` (a statement returning NT_SHARE_COLUMNS of one share of `user_id`, or nothing)
+// under the user's lock and, when it touched a public share, brings public_until up to date
+// in the same transaction. 404 when it returned nothing.
+PgResult change_share(Deps& d, const std::string& user_id, const Sql& sql,
+                      const std::vector<PgParam>& params) {
+  Tx tx(d.pg);
+  if (d.pg.exec(kLockSharer, {user_id}).empty()) throw ApiError(Err::kNotAuthenticated);
+  PgResult r = d.pg.exec(sql, params);
+  if (r.empty()) throw ApiError(Err::kNotFound);
+  if (r.is_null(0, 2)) d.pg.exec(kRefreshPublic, {user_id});
+  tx.commit();
+  return r;
+}
+
 }  // namespace
 
 std::string key_location_cache(const std::string& user_id) {
@@ -274,8 +301,9 @@ Json start_share(Deps& d, const std::string& user_id, const Json& body) {
     const PgResult me = d.pg.exec(kUserName, {user_id});
     if (!me.empty()) sharer_name = me.str(0, 0);
   }
-  const PgResult r = d.pg.exec(kInsertShare, {user_id, target ? PgParam(*target) : PgParam(),
-                                              seconds ? pg_int(*seconds) : PgParam()});
+  const PgResult r = change_share(d, user_id, kInsertShare,
+                                 {user_id, target ? PgParam(*target) : PgParam(),
+                                  seconds ? pg_int(*seconds) : PgParam()});
   publish_share_event(d, "location_share_start", r, 0);
   if (target) {
     queue_location_share_push(d, *target, r.i64(0, 0), user_id, sharer_name.value_or(""));
@@ -297,15 +325,13 @@ Json update_share(Deps& d, const std::string& user_id, int64_t share_id, const J
   FieldReader f(body);
   const std::optional<int64_t> seconds = read_duration(f, true);
   f.done();
-  const PgResult r = d.pg.exec(kSetExpiry, {pg_int(share_id), user_id, pg_int(*seconds)});
-  if (r.empty()) throw ApiError(Err::kNotFound);
+  const PgResult r = change_share(d, user_id, kSetExpiry, {pg_int(share_id), user_id, pg_int(*seconds)});
   publish_share_event(d, "location_share_updated", r, 0);
   return share_json(r, 0);
 }
 
 void stop_share(Deps& d, const std::string& user_id, int64_t share_id) {
-  const PgResult r = d.pg.exec(kStop, {pg_int(share_id), user_id});
-  if (r.empty()) throw ApiError(Err::kNotFound);
+  const PgResult r = change_share(d, user_id, kStop, {pg_int(share_id), user_id});
   publish_share_event(d, "location_share_stop", r, 0);
 }
 

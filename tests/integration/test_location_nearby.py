@@ -134,6 +134,27 @@ def test_a_stopped_or_expired_share_drops_the_user():
     wait_until(lambda: nearby(me) == [], 10, 0.2, "the expired share to drop its user")
 
 
+def test_visibility_follows_every_share_change_whatever_the_order():
+    """Nearby keeps each user's public-share end beside the position (public_until): a share
+    started before the first position counts, stopping one of two public shares keeps the user,
+    and shortening a share with PUT makes the user drop out when it ends."""
+    centre = random_centre()
+    me = register()
+    update(me, at(centre))
+    early = register()
+    first = share(early)  # public, before any position
+    update(early, north_of(centre, 200))
+    second = share(early, duration_minutes=60)
+    assert ids(nearby(me)) == [early.id]
+    r = api("DELETE", "location/shares/%d" % first["id"], early.access)
+    assert r.status_code == 204, r.text
+    assert ids(nearby(me)) == [early.id]  # the second public share still runs
+    r = api("PUT", "location/shares/%d" % second["id"], early.access,
+            json_body={"duration_seconds": 1})
+    assert r.status_code == 200, r.text
+    wait_until(lambda: nearby(me) == [], 10, 0.2, "the shortened share to drop its user")
+
+
 def test_a_deactivated_account_is_left_out_and_the_page_still_fills():
     centre = random_centre()
     me = register()

@@ -289,6 +289,57 @@ TEST(BoundingBox, NeverDropsAPointWithinTheRadius) {
   }
 }
 
+// ---------------------------------------------------------------- unit vectors (nearby)
+
+double chord(const UnitVector& a, const UnitVector& b) {
+  return std::sqrt((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y) + (a.z - b.z) * (a.z - b.z));
+}
+
+TEST(UnitVector, KnownPoints) {
+  const UnitVector origin = unit_vector(0, 0);
+  EXPECT_NEAR(origin.x, 1, 1e-15);
+  EXPECT_NEAR(origin.y, 0, 1e-15);
+  EXPECT_NEAR(origin.z, 0, 1e-15);
+  const UnitVector east = unit_vector(0, 90);
+  EXPECT_NEAR(east.y, 1, 1e-15);
+  // Any longitude at a pole is the same point; either side of the antimeridian is one point.
+  EXPECT_NEAR(chord(unit_vector(90, 0), unit_vector(90, 123)), 0, 1e-15);
+  EXPECT_NEAR(chord(unit_vector(10, 180), unit_vector(10, -180)), 0, 1e-15);
+}
+
+TEST(UnitVector, ChordBoundsEveryPointWithinTheRadius) {
+  // Every point within `radius` (haversine) has a unit vector within chord_for_meters(radius)
+  // of the centre's, and the chord ranks pairs as haversine does: poles and antimeridian too.
+  std::mt19937_64 rng(20261122);
+  std::uniform_real_distribution<double> lat_d(-90, 90), lon_d(-180, 180), unit(0, 1);
+  for (int c = 0; c < 2000; ++c) {
+    const double lat = c % 10 == 0 ? (c % 20 == 0 ? 89.9999 : -89.9) : lat_d(rng);
+    const double lon = c % 7 == 0 ? -179.9999 : lon_d(rng);
+    const double radius = std::pow(10.0, 6.5 * unit(rng));  // 1 m .. 3,162 km
+    const UnitVector centre = unit_vector(lat, lon);
+    double last_m = -1, last_chord = -1;
+    for (int i = 0; i < 20; ++i) {
+      const auto [plat, plon] = destination(lat, lon, 360 * unit(rng), radius * unit(rng));
+      const double m = haversine_meters(lat, lon, plat, plon);
+      const double ch = chord(centre, unit_vector(plat, plon));
+      ASSERT_LE(ch, chord_for_meters(radius)) << lat << "," << lon << " r=" << radius;
+      if (last_m >= 0 && std::abs(m - last_m) > 1e-6 * radius + 1e-3) {
+        ASSERT_EQ(m < last_m, ch < last_chord) << "chord and haversine disagree on the order";
+      }
+      last_m = m;
+      last_chord = ch;
+    }
+  }
+}
+
+TEST(UnitVector, ChordForMetersEdges) {
+  EXPECT_NEAR(chord_for_meters(0), 0, 1e-11);
+  EXPECT_NEAR(chord_for_meters(-5), 0, 1e-11);
+  EXPECT_EQ(chord_for_meters(kEarthRadiusMeters * std::numbers::pi), 2.0);
+  // 1 km: 2·sin(θ/2) ≈ θ = 1000 / 6,371,000.
+  EXPECT_NEAR(chord_for_meters(1000), 1000 / kEarthRadiusMeters, 1e-12);
+}
+
 // ---------------------------------------------------------------- geofence_step
 
 using S = FenceState;
