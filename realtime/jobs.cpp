@@ -1,8 +1,25 @@
 #include "jobs.hpp"
 
 #include "log.hpp"
+#include "pg.hpp"
+#include "redis.hpp"
+#include "time_util.hpp"
 
 namespace nt::rt {
+namespace {
+
+// A lost Postgres or Redis is logged once per ten seconds per job, not at every tick of a job
+// that runs every second or faster; the job is retried at its next tick anyway.
+constexpr int64_t kOutageLogEveryMs = 10000;
+
+void log_outage(Jobs::Job& job, const char* what, const std::exception& e) {
+  const int64_t now = now_ms();
+  if (now - job.outage_logged_ms < kOutageLogEveryMs) return;
+  job.outage_logged_ms = now;
+  log_warn("job %s: waiting for %s: %s", job.name.c_str(), what, e.what());
+}
+
+}  // namespace
 
 void Jobs::add(std::string name, uint64_t first_ms, uint64_t every_ms, Run run) {
   auto job = std::make_unique<Job>(Job{this, std::move(name), first_ms, every_ms, std::move(run)});
@@ -32,6 +49,10 @@ void Jobs::on_timer(uv_timer_t* t) {
   owner->workers_.submit([owner, job](Deps& d) {
     try {
       job->run(d);
+    } catch (const RedisUnavailable& e) {
+      log_outage(*job, "Redis", e);
+    } catch (const DbUnavailable& e) {
+      log_outage(*job, "Postgres", e);
     } catch (const std::exception& e) {
       log_warn("job %s failed: %s", job->name.c_str(), e.what());
     }

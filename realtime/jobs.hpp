@@ -2,7 +2,7 @@
 // storage GC. Each job runs on a worker thread (never on the loop), at most one run of a job
 // at a time per daemon; several daemons may run the same job, so every job claims its rows
 // itself (SKIP LOCKED) and is idempotent. A job that throws is logged and runs again at its
-// next tick.
+// next tick; a lost Postgres or Redis is logged at most once per ten seconds per job.
 #pragma once
 
 #include <uv.h>
@@ -33,7 +33,7 @@ class Jobs {
   // Any thread: whether stop() has run; a long job run checks it to end early.
   bool stopping() const { return stopped_.load(); }
 
- private:
+ public:
   struct Job {
     Jobs* owner;
     std::string name;
@@ -41,8 +41,11 @@ class Jobs {
     uint64_t every_ms;
     Run run;
     bool running = false;
+    int64_t outage_logged_ms = 0;  // worker thread, one run at a time
     uv_timer_t timer;
   };
+
+ private:
   static void on_timer(uv_timer_t* t);
 
   uv_loop_t* loop_;
