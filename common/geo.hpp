@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -37,6 +38,10 @@ double haversine_meters(double lat1, double lon1, double lat2, double lon2);
 // Finite and within [-90, 90] / [-180, 180].
 bool valid_latitude(double lat);
 bool valid_longitude(double lon);
+
+// A coordinate in degrees as SQL parameter text, with the 7 decimals (about 1 cm) of the
+// DECIMAL(10, 7) columns that store positions, fence centres and event positions.
+std::string coord_text(double degrees);
 
 // A body of POST /location/update or the data of the WebSocket `location_update`.
 struct LocationUpdate {

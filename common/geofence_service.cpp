@@ -132,12 +132,6 @@ Json event_json(const PgResult& r, int i, const std::optional<std::string>& name
       .set("created_at", r.time(i, 5));
 }
 
-std::string coord_text(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.7f", v);
-  return buf;
-}
-
 PgParam opt_coord(const std::optional<double>& v) {
   return v ? PgParam(coord_text(*v)) : PgParam();
 }

@@ -125,12 +125,6 @@ PgParam opt_num(const std::optional<double>& v) {
   return std::to_string(*v);
 }
 
-std::string num_text(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.7f", v);
-  return buf;
-}
-
 // When the owner shares with the viewer: the start of the earliest live share (an empty
 // string for the owner themself); nullopt when nothing is shared.
 std::optional<std::string> visible_since(Deps& d, const std::string& viewer, const std::string& owner) {
@@ -237,9 +231,9 @@ Json update_location(Deps& d, const std::string& user_id, const Json& body) {
                                 u->latitude, u->longitude);
     }
     const PgResult r = d.pg.exec(kInsertLocation,
-                                 {user_id, num_text(u->latitude), num_text(u->longitude),
+                                 {user_id, coord_text(u->latitude), coord_text(u->longitude),
                                   opt_num(u->accuracy), opt_num(u->altitude), opt_num(u->speed),
-                                  opt_num(u->heading), num_text(meters), pg_bool(first)});
+                                  opt_num(u->heading), opt_num(meters), pg_bool(first)});
     loc = location_json(r, 0);
     if (prev.i64(0, 2) > 0) fences = evaluate_geofences(d, user_id, *u);
     for (int i = 0; i < r.rows(); ++i) {
