@@ -4,10 +4,10 @@
 # share, some targeted to others or to the caller, some not sharing), and measures
 # GET /api/v1/location/nearby through nginx with bench/http_bench from random centres in that
 # square (DESIGN.md §10: nearby users, 100,000 positioned users, p99 <= 5 ms): at radius 1000 m,
-# and at 5000 m and 50,000 m to show the worst case (at 50 km every user is a candidate).
-# GET /profile is measured in the same run as a baseline. Prints the query plan of the
-# bounding-box query (EXPLAIN ANALYZE, radius 1000 m) on stderr, http_bench's lines, then one
-# line per metric. Loopback only; the stack is stopped and its folder removed on exit.
+# and at 5000 m and 50,000 m (at 50 km every user is in the circle; the index walk still stops
+# after the page). GET /profile is measured in the same run as a baseline. Prints the query
+# plans of the nearby statement (EXPLAIN ANALYZE, radius 1000 m and 50 km) on stderr,
+# http_bench's lines, then one line per metric. Loopback only; the stack is stopped and its folder removed on exit.
 #
 #   bench/run_nearby_bench.sh [DURATION_S=10] [CONNECTIONS=16] [USERS=100000]
 set -euo pipefail

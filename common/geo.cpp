@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numbers>
 
 namespace nt {
@@ -35,6 +36,12 @@ bool valid_latitude(double lat) {
 
 bool valid_longitude(double lon) {
   return std::isfinite(lon) && lon >= kMinLongitude && lon <= kMaxLongitude;
+}
+
+std::string coord_text(double degrees) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.7f", degrees);
+  return buf;
 }
 
 std::optional<LocationUpdate> read_location_update(FieldReader& f) {

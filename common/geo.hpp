@@ -1,9 +1,11 @@
-// Geometry of locations and geofences, with no I/O: distances on a sphere, the bounding box
-// an index query uses for "within R metres", validation of a location update, and the
-// inside/outside state machine of a circular geofence. Plain functions, safe from any thread.
+// Geometry of locations and geofences, with no I/O: distances on a sphere, validation of a
+// location update, unit vectors for nearby search, the latitude/longitude box around a circle,
+// and the inside/outside state machine of a circular geofence. Plain functions, safe from any
+// thread.
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -38,6 +40,10 @@ double haversine_meters(double lat1, double lon1, double lat2, double lon2);
 bool valid_latitude(double lat);
 bool valid_longitude(double lon);
 
+// A coordinate in degrees as SQL parameter text, with the 7 decimals (about 1 cm) of the
+// DECIMAL(10, 7) columns that store positions, fence centres and event positions.
+std::string coord_text(double degrees);
+
 // A body of POST /location/update or the data of the WebSocket `location_update`.
 struct LocationUpdate {
   double latitude = 0;
@@ -71,9 +77,12 @@ struct GeoBox {
 
 // The smallest latitude/longitude box (widened by about a centimetre against rounding) holding
 // every point within `radius_m` metres (great-circle, as haversine_meters measures) of
-// (lat, lon). A SUPERSET filter for an indexed query, e.g. `latitude BETWEEN min_lat AND
-// max_lat AND (longitude BETWEEN lon[0].min AND lon[0].max OR …lon[1]…)`: it also holds the
-// corners of the box outside the circle, so follow it with the exact haversine_meters check.
+// (lat, lon). No production query uses it since nearby search walks the unit-vector index
+// (unit_vector below); only its unit tests do (issue 6 asks for bounding-box tests near the
+// poles and the antimeridian). A SUPERSET filter for an indexed query, e.g. `latitude BETWEEN
+// min_lat AND max_lat AND (longitude BETWEEN lon[0].min AND lon[0].max OR …lon[1]…)`: it
+// also holds the corners of the box outside the circle, so follow it with the exact
+// haversine_meters check.
 // - Latitudes are clamped to [-90, 90].
 // - When the circle contains a pole (or reaches it), `lon` is the whole [-180, 180].
 // - Otherwise the half-width is the longitude of the meridians tangent to the circle,

@@ -64,19 +64,17 @@ const Sql kDelete{"fence_delete",
                   "AND user_id = $2 AND is_active RETURNING id, user_id), "
                   "st AS (DELETE FROM geofence_states s USING g WHERE s.geofence_id = g.id "
                   "AND s.user_id = g.user_id) SELECT id FROM g"};
-// Events newest first (no cursor or before_id), or the oldest ones after after_id.
-const Sql kEventsBefore{"fence_events_before",
-                        "SELECT " NT_FENCE_EVENT_COLUMNS
-                        ", g.name FROM geofence_events e "
-                        "LEFT JOIN geofence_areas g ON g.id = e.geofence_id WHERE e.user_id = $1 "
-                        "AND ($2::bigint IS NULL OR e.geofence_id = $2) "
+// Events newest first (no cursor or before_id), or the oldest ones after after_id; $2 the
+// optional fence.
+#define NT_FENCE_EVENTS_OF_USER                                              \
+  "SELECT " NT_FENCE_EVENT_COLUMNS                                           \
+  ", g.name FROM geofence_events e "                                         \
+  "LEFT JOIN geofence_areas g ON g.id = e.geofence_id WHERE e.user_id = $1 " \
+  "AND ($2::bigint IS NULL OR e.geofence_id = $2) "
+const Sql kEventsBefore{"fence_events_before", NT_FENCE_EVENTS_OF_USER
                         "AND ($3::bigint IS NULL OR e.id < $3) ORDER BY e.id DESC LIMIT $4"};
 const Sql kEventsAfter{"fence_events_after",
-                       "SELECT " NT_FENCE_EVENT_COLUMNS
-                       ", g.name FROM geofence_events e "
-                       "LEFT JOIN geofence_areas g ON g.id = e.geofence_id WHERE e.user_id = $1 "
-                       "AND ($2::bigint IS NULL OR e.geofence_id = $2) "
-                       "AND e.id > $3 ORDER BY e.id ASC LIMIT $4"};
+                       NT_FENCE_EVENTS_OF_USER "AND e.id > $3 ORDER BY e.id ASC LIMIT $4"};
 // Evaluation: the user's active fences with their states (one query), the changed states (one
 // upsert from arrays) and the events (one insert from arrays).
 const Sql kFencesForUpdate{"fence_eval_load",
@@ -130,12 +128,6 @@ Json event_json(const PgResult& r, int i, const std::optional<std::string>& name
       .set("latitude", r.is_null(i, 3) ? Json::null() : Json::real(real_of(r, i, 3)))
       .set("longitude", r.is_null(i, 4) ? Json::null() : Json::real(real_of(r, i, 4)))
       .set("created_at", r.time(i, 5));
-}
-
-std::string coord_text(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.7f", v);
-  return buf;
 }
 
 PgParam opt_coord(const std::optional<double>& v) {
@@ -248,11 +240,11 @@ Json list_geofence_events(Deps& d, const std::string& user_id, const FenceEventQ
                           {user_id, fence, q.before_id ? pg_int(*q.before_id) : PgParam(),
                            pg_int(q.limit + 1)});
   const int n = std::min<int>(r.rows(), static_cast<int>(q.limit));
-  std::vector<Json> page;
-  for (int i = 0; i < n; ++i) page.push_back(event_json(r, i, r.opt_str(i, 6)));
-  if (forward) std::reverse(page.begin(), page.end());  // newest first, like every page
   Json list = Json::array();
-  for (Json& e : page) list.append(std::move(e));
+  for (int i = 0; i < n; ++i) {
+    const int row = forward ? n - 1 - i : i;  // newest first, like every page
+    list.append(event_json(r, row, r.opt_str(row, 6)));
+  }
   return Json::object().set("events", list).set("has_more", r.rows() > q.limit);
 }
 

@@ -47,7 +47,8 @@ NearbyQuery parse_nearby_query(const std::optional<std::string>& radius_meters,
                                const std::optional<std::string>& latitude,
                                const std::optional<std::string>& longitude, int64_t limit);
 
-// A position that may be near the centre (a row the bounding-box query returned).
+// A position that may be near the centre (a row of the index walk; the walk's box also
+// holds points beyond the radius).
 struct NearbyCandidate {
   std::string user_id;
   double latitude;

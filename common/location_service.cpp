@@ -38,7 +38,11 @@ const Sql kLockForUpdate{
     "WHERE g.user_id = u.id AND g.is_active) FROM users u "
     "LEFT JOIN user_current_locations c ON c.user_id = u.id WHERE u.id = $1 FOR NO KEY UPDATE OF u"};
 // The history row and the current-position row in one statement; $8 is the distance from the
-// previous position in metres (haversine_meters, 0 for the first).
+// previous position in metres (haversine_meters, 0 for the first). $9 is true when the user has
+// no current row yet: only then is public_until computed here (the share code keeps it up to
+// date afterwards, under the same lock), so a later update never looks at location_shares for
+// it. Also returns the live targeted shares that receive the update: one row per share, or
+// one row with NULLs there (location columns 0..8, share id 9, target 10).
 const Sql kInsertLocation{
     "loc_insert",
     "WITH l AS (INSERT INTO user_locations AS l (user_id, latitude, longitude, accuracy, altitude, "
@@ -47,13 +51,14 @@ const Sql kInsertLocation{
     "accuracy, altitude, speed, heading, updated_at, first_update_at, total_updates, "
     "distance_traveled_meters, public_until) SELECT l.user_id, l.id, l.latitude, l.longitude, "
     "l.accuracy, l.altitude, l.speed, l.heading, l.created_at, l.created_at, 1, 0, "
-    "(" NT_PUBLIC_UNTIL("l.user_id") ") FROM l "
+    "CASE WHEN $9::bool THEN (" NT_PUBLIC_UNTIL("l.user_id") ") END FROM l "
     "ON CONFLICT (user_id) DO UPDATE SET location_id = EXCLUDED.location_id, "
     "latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude, accuracy = EXCLUDED.accuracy, "
     "altitude = EXCLUDED.altitude, speed = EXCLUDED.speed, heading = EXCLUDED.heading, "
     "updated_at = EXCLUDED.updated_at, total_updates = c.total_updates + 1, "
     "distance_traveled_meters = c.distance_traveled_meters + $8::float8) "
-    "SELECT " NT_LOC_COLUMNS " FROM l"};
+    "SELECT " NT_LOC_COLUMNS ", s.id, s.target_user_id FROM l LEFT JOIN location_shares s "
+    "ON s.user_id = l.user_id AND s.target_user_id IS NOT NULL AND " NT_SHARE_LIVE};
 // The latest position, kept by update_location (it outlives the history's retention).
 const Sql kLatest{"loc_latest", "SELECT " NT_CURRENT_LOC_COLUMNS
                                 " FROM user_current_locations c WHERE c.user_id = $1"};
@@ -68,9 +73,6 @@ const Sql kHistory{"loc_history",
 const Sql kShareStart{"loc_share_start",
                       "SELECT min(s.created_at) FROM location_shares s WHERE s.user_id = $1 "
                       "AND (s.target_user_id = $2 OR s.target_user_id IS NULL) AND " NT_SHARE_LIVE};
-const Sql kLiveTargets{"loc_live_targets",
-                       "SELECT s.id, s.target_user_id FROM location_shares s WHERE s.user_id = $1 "
-                       "AND s.target_user_id IS NOT NULL AND " NT_SHARE_LIVE};
 const Sql kUserName{"loc_user_name",
                     "SELECT coalesce(display_name, username) FROM users WHERE id = $1 AND is_active"};
 // Serializes share changes with the user's location updates (kLockForUpdate takes the same
@@ -121,12 +123,6 @@ Json share_json(const PgResult& r, int i) {
 PgParam opt_num(const std::optional<double>& v) {
   if (!v) return std::nullopt;
   return std::to_string(*v);
-}
-
-std::string num_text(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.7f", v);
-  return buf;
 }
 
 // When the owner shares with the viewer: the start of the earliest live share (an empty
@@ -228,22 +224,23 @@ Json update_location(Deps& d, const std::string& user_id, const Json& body) {
     Tx tx(d.pg);
     const PgResult prev = d.pg.exec(kLockForUpdate, {user_id});
     if (prev.empty()) throw ApiError(Err::kNotAuthenticated);  // the account is gone
+    const bool first = prev.is_null(0, 0);
     double meters = 0;
-    if (!prev.is_null(0, 0)) {
+    if (!first) {
       meters = haversine_meters(std::stod(prev.str(0, 0)), std::stod(prev.str(0, 1)),
                                 u->latitude, u->longitude);
     }
     const PgResult r = d.pg.exec(kInsertLocation,
-                                 {user_id, num_text(u->latitude), num_text(u->longitude),
+                                 {user_id, coord_text(u->latitude), coord_text(u->longitude),
                                   opt_num(u->accuracy), opt_num(u->altitude), opt_num(u->speed),
-                                  opt_num(u->heading), num_text(meters)});
+                                  opt_num(u->heading), opt_num(meters), pg_bool(first)});
     loc = location_json(r, 0);
     if (prev.i64(0, 2) > 0) fences = evaluate_geofences(d, user_id, *u);
-    const PgResult targets = d.pg.exec(kLiveTargets, {user_id});
-    for (int i = 0; i < targets.rows(); ++i) {
+    for (int i = 0; i < r.rows(); ++i) {
+      if (r.is_null(i, 9)) continue;  // no live targeted share
       Json data = loc.deep_copy();
-      data.set("share_id", targets.i64(i, 0));
-      events.push_back({user_channel(targets.str(i, 1)), bus_message("shared_location_update", data)});
+      data.set("share_id", r.i64(i, 9));
+      events.push_back({user_channel(r.str(i, 10)), bus_message("shared_location_update", data)});
     }
     tx.commit();
   }

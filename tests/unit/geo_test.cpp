@@ -1,5 +1,6 @@
-// Location geometry (common/geo.hpp): haversine distances, bounding boxes for the nearby
-// query, validation of a location update, and the geofence state machine.
+// Location geometry (common/geo.hpp): haversine distances, latitude/longitude bounding boxes,
+// unit vectors and chords for the nearby index, validation of a location update, and the
+// geofence state machine.
 //
 // Expected distances were computed independently of haversine: as R·atan2(|u×v|, u·v) on the
 // unit vectors u, v of the two points (Python, doubles), or in closed form where one exists
