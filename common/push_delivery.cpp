@@ -1,7 +1,5 @@
 #include "push_delivery.hpp"
 
-#include <algorithm>
-#include <random>
 #include <vector>
 
 #include "fcm_client.hpp"
@@ -178,11 +176,6 @@ std::map<std::string, std::string> fcm_data(const std::string& json_text, int64_
   return out;
 }
 
-double jitter() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-}
-
 class Sender {
  public:
   Sender(Deps& d, const FcmClient* fcm) : d_(d), fcm_(fcm) {}
@@ -215,9 +208,8 @@ class Sender {
       d_.pg.exec(kMarkSent, {pg_int(e.row_id), r.fcm_message_id});
       ++st.sent;
     } else if (r.outcome == FcmOutcome::kRetryable && attempts < d_.cfg.fcm_max_attempts) {
-      const int64_t wait = std::max(
-          r.retry_after_ms, fcm_backoff_ms(static_cast<int>(attempts), d_.cfg.fcm_retry_base_ms,
-                                           d_.cfg.fcm_retry_max_ms, jitter()));
+      const int64_t wait = fcm_retry_wait_ms(r, static_cast<int>(attempts),
+                                             d_.cfg.fcm_retry_base_ms, d_.cfg.fcm_retry_max_ms);
       d_.pg.exec(kMarkRetry, {pg_int(e.row_id), r.error_message, pg_int(wait)});
       ++st.retried;
     } else {
