@@ -154,28 +154,6 @@ class StreamReader {
   std::string idle_;
 };
 
-// FCM's data map: every value a string (numbers and booleans as JSON text, nulls left out),
-// plus the row's id and type.
-std::map<std::string, std::string> fcm_data(const std::string& json_text, int64_t row_id,
-                                            const std::string& type) {
-  std::map<std::string, std::string> out;
-  JsonParseError err = JsonParseError::kNone;
-  const Json data = parse_json(json_text, 8, true, &err);
-  if (data) {
-    const char* key;
-    json_t* value;
-    json_object_foreach(data.get(), key, value) {
-      if (json_is_null(value)) continue;
-      out[key] = json_is_string(value)
-                     ? std::string(json_string_value(value), json_string_length(value))
-                     : Json::borrow(value).dump();
-    }
-  }
-  out["notification_id"] = std::to_string(row_id);
-  if (!type.empty()) out["type"] = type;
-  return out;
-}
-
 class Sender {
  public:
   Sender(Deps& d, const FcmClient* fcm) : d_(d), fcm_(fcm) {}
@@ -200,7 +178,8 @@ class Sender {
     m.token = *token;
     m.title = c.str(0, 0);
     m.body = c.str(0, 1);
-    m.data = fcm_data(c.str(0, 2), e.row_id, c.str(0, 5));
+    JsonParseError err = JsonParseError::kNone;
+    m.data = push_fcm_data(parse_json(c.str(0, 2), 8, true, &err), e.row_id, c.str(0, 5));
     m.high_priority = c.boolean(0, 3);
     const int64_t attempts = c.i64(0, 4);
     const FcmResult r = fcm_->send(m);
@@ -261,6 +240,22 @@ PushDeliveryStats deliver_push_jobs(Deps& d, const FcmClient* fcm, const std::st
     if (!work(batch) || batch.size() < full) break;
   }
   return st;
+}
+
+std::map<std::string, std::string> push_fcm_data(const Json& data, int64_t notification_id,
+                                                 const std::string& type) {
+  std::map<std::string, std::string> out;
+  const char* key;
+  json_t* value;
+  json_object_foreach(data.get(), key, value) {
+    if (json_is_null(value)) continue;
+    out[key] = json_is_string(value)
+                   ? std::string(json_string_value(value), json_string_length(value))
+                   : Json::borrow(value).dump();
+  }
+  out["notification_id"] = std::to_string(notification_id);
+  if (!type.empty()) out["type"] = type;
+  return out;
 }
 
 int64_t requeue_pushes(Deps& d) {
