@@ -221,12 +221,14 @@ PushDeliveryStats deliver_push_jobs(Deps& d, const FcmClient* fcm, const std::st
   StreamReader reader(d.redis, consumer, d.cfg.push_batch_size, d.cfg.push_claim_idle_ms);
   Sender sender(d, fcm);
   const int64_t deadline = now_ms() + kRunBudgetMs;
-  // Handles a batch entry by entry; entries not reached before a stop stay pending for this
-  // consumer and are read again ("0") by its next run, here or after a restart.
+  // Handles a batch entry by entry; entries not reached before a stop or the end of the run's
+  // second stay pending for this consumer and are read again ("0") by its next run, here or
+  // after a restart. The run holds a worker thread that WebSocket events share, so the budget
+  // is checked per entry (one FCM request), not per batch of up to PUSH_BATCH_SIZE requests.
   const auto work = [&](const std::vector<StreamEntry>& batch) {
     std::vector<StreamEntry> handled;
     for (const auto& e : batch) {
-      if (stop()) break;
+      if (stop() || now_ms() >= deadline) break;
       sender.handle(e, st);
       handled.push_back(e);
     }
