@@ -139,6 +139,12 @@ CallPresence presence_of(ParticipantStatus s) {
   return kGone;
 }
 
+void CallPeers::add(ParticipantStatus s) {
+  const CallPresence p = presence_of(s);
+  if (p == kIn) ++joined;
+  if (p == kRinging) ++ringing;
+}
+
 CallRule call_rule(CallState state, CallEvent event, CallRole role, CallPresence presence) {
   if (!permitted(event, role)) return {CallError::kForbidden, N::kSame, kNone};
   for (const Row& r : kRows) {

@@ -65,6 +65,9 @@ struct CallRule {
 struct CallPeers {
   int joined = 0;   // in the call
   int ringing = 0;  // invited and not answered, declined or timed out
+
+  // Counts one participant of status `s` (by presence_of).
+  void add(ParticipantStatus s);
 };
 
 struct CallTransition {

@@ -277,10 +277,7 @@ void close_others(const LoadedCall& c, CallState state, std::map<std::string, Pa
 CallPeers peers_except(const std::vector<Participant>& people, const std::string& user_id) {
   CallPeers peers;
   for (const auto& p : people) {
-    if (p.user_id == user_id) continue;
-    const CallPresence pr = presence_of(p.status);
-    if (pr == CallPresence::kJoined) ++peers.joined;
-    if (pr == CallPresence::kRinging) ++peers.ringing;
+    if (p.user_id != user_id) peers.add(p.status);
   }
   return peers;
 }
@@ -509,9 +506,7 @@ int64_t expire_rings(Deps& d) {
           next[p.user_id] = s;
           expired.push_back(p.user_id);
         }
-        const CallPresence pr = presence_of(s);
-        if (pr == CallPresence::kJoined) ++peers.joined;
-        if (pr == CallPresence::kRinging) ++peers.ringing;
+        peers.add(s);
       }
       if (expired.empty()) continue;
       t = next_call_state(c->state, CallEvent::kRingTimeout, CallRole::kSystem, ParticipantStatus::kJoined, peers);

@@ -53,11 +53,6 @@ std::string project_of(const Config& cfg, const ServiceAccount& account) {
   return id;
 }
 
-double jitter() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-}
-
 }  // namespace
 
 ServiceAccount parse_service_account(std::string_view json_text, const std::string& source) {
@@ -110,6 +105,12 @@ std::string oauth_assertion(const ServiceAccount& account, const RsaPrivateKey& 
 bool sleep_for_ms(int64_t ms) {
   std::this_thread::sleep_for(std::chrono::milliseconds(ms));
   return true;
+}
+
+int64_t fcm_retry_wait_ms(const FcmResult& r, int attempt, int64_t base_ms, int64_t cap_ms) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const double jitter = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+  return std::max(r.retry_after_ms, fcm_backoff_ms(attempt, base_ms, cap_ms, jitter));
 }
 
 struct FcmClient::TokenOrFailure {
@@ -224,8 +225,7 @@ FcmResult FcmClient::send_with_retry(const PushMessage& message, int max_attempt
     FcmResult r = send(message);
     r.attempts = attempt;
     if (r.outcome != FcmOutcome::kRetryable || attempt >= max_attempts) return r;
-    const int64_t wait = std::max(r.retry_after_ms,
-                                  fcm_backoff_ms(attempt, retry_base_ms_, retry_max_ms_, jitter()));
+    const int64_t wait = fcm_retry_wait_ms(r, attempt, retry_base_ms_, retry_max_ms_);
     if (wait > retry_max_ms_ || !sleep(wait)) return r;
   }
 }

@@ -57,6 +57,11 @@ using RetrySleeper = std::function<bool(int64_t ms)>;
 // Sleeps on this thread for real.
 bool sleep_for_ms(int64_t ms);
 
+// The wait before the next attempt after `r`, the retryable result of attempt number `attempt`
+// (1 = the first): the server's Retry-After, or fcm_backoff_ms() with random jitter when that
+// is longer. FcmClient::send_with_retry and the queue's senders (push_delivery.cpp) both wait so.
+int64_t fcm_retry_wait_ms(const FcmResult& r, int attempt, int64_t base_ms, int64_t cap_ms);
+
 class FcmClient {
  public:
   // Takes FCM_PROJECT_ID (over the file's project_id), FCM_BASE_URL, FCM_OAUTH_URL (over the

@@ -1,7 +1,5 @@
 #include "push_delivery.hpp"
 
-#include <algorithm>
-#include <random>
 #include <vector>
 
 #include "fcm_client.hpp"
@@ -156,33 +154,6 @@ class StreamReader {
   std::string idle_;
 };
 
-// FCM's data map: every value a string (numbers and booleans as JSON text, nulls left out),
-// plus the row's id and type.
-std::map<std::string, std::string> fcm_data(const std::string& json_text, int64_t row_id,
-                                            const std::string& type) {
-  std::map<std::string, std::string> out;
-  JsonParseError err = JsonParseError::kNone;
-  const Json data = parse_json(json_text, 8, true, &err);
-  if (data) {
-    const char* key;
-    json_t* value;
-    json_object_foreach(data.get(), key, value) {
-      if (json_is_null(value)) continue;
-      out[key] = json_is_string(value)
-                     ? std::string(json_string_value(value), json_string_length(value))
-                     : Json::borrow(value).dump();
-    }
-  }
-  out["notification_id"] = std::to_string(row_id);
-  if (!type.empty()) out["type"] = type;
-  return out;
-}
-
-double jitter() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-}
-
 class Sender {
  public:
   Sender(Deps& d, const FcmClient* fcm) : d_(d), fcm_(fcm) {}
@@ -207,7 +178,8 @@ class Sender {
     m.token = *token;
     m.title = c.str(0, 0);
     m.body = c.str(0, 1);
-    m.data = fcm_data(c.str(0, 2), e.row_id, c.str(0, 5));
+    JsonParseError err = JsonParseError::kNone;
+    m.data = push_fcm_data(parse_json(c.str(0, 2), 8, true, &err), e.row_id, c.str(0, 5));
     m.high_priority = c.boolean(0, 3);
     const int64_t attempts = c.i64(0, 4);
     const FcmResult r = fcm_->send(m);
@@ -215,9 +187,8 @@ class Sender {
       d_.pg.exec(kMarkSent, {pg_int(e.row_id), r.fcm_message_id});
       ++st.sent;
     } else if (r.outcome == FcmOutcome::kRetryable && attempts < d_.cfg.fcm_max_attempts) {
-      const int64_t wait = std::max(
-          r.retry_after_ms, fcm_backoff_ms(static_cast<int>(attempts), d_.cfg.fcm_retry_base_ms,
-                                           d_.cfg.fcm_retry_max_ms, jitter()));
+      const int64_t wait = fcm_retry_wait_ms(r, static_cast<int>(attempts),
+                                             d_.cfg.fcm_retry_base_ms, d_.cfg.fcm_retry_max_ms);
       d_.pg.exec(kMarkRetry, {pg_int(e.row_id), r.error_message, pg_int(wait)});
       ++st.retried;
     } else {
@@ -250,12 +221,14 @@ PushDeliveryStats deliver_push_jobs(Deps& d, const FcmClient* fcm, const std::st
   StreamReader reader(d.redis, consumer, d.cfg.push_batch_size, d.cfg.push_claim_idle_ms);
   Sender sender(d, fcm);
   const int64_t deadline = now_ms() + kRunBudgetMs;
-  // Handles a batch entry by entry; entries not reached before a stop stay pending for this
-  // consumer and are read again ("0") by its next run, here or after a restart.
+  // Handles a batch entry by entry; entries not reached before a stop or the end of the run's
+  // second stay pending for this consumer and are read again ("0") by its next run, here or
+  // after a restart. The run holds a worker thread that WebSocket events share, so the budget
+  // is checked per entry (one FCM request), not per batch of up to PUSH_BATCH_SIZE requests.
   const auto work = [&](const std::vector<StreamEntry>& batch) {
     std::vector<StreamEntry> handled;
     for (const auto& e : batch) {
-      if (stop()) break;
+      if (stop() || now_ms() >= deadline) break;
       sender.handle(e, st);
       handled.push_back(e);
     }
@@ -269,6 +242,22 @@ PushDeliveryStats deliver_push_jobs(Deps& d, const FcmClient* fcm, const std::st
     if (!work(batch) || batch.size() < full) break;
   }
   return st;
+}
+
+std::map<std::string, std::string> push_fcm_data(const Json& data, int64_t notification_id,
+                                                 const std::string& type) {
+  std::map<std::string, std::string> out;
+  const char* key;
+  json_t* value;
+  json_object_foreach(data.get(), key, value) {
+    if (json_is_null(value)) continue;
+    out[key] = json_is_string(value)
+                   ? std::string(json_string_value(value), json_string_length(value))
+                   : Json::borrow(value).dump();
+  }
+  out["notification_id"] = std::to_string(notification_id);
+  if (!type.empty()) out["type"] = type;
+  return out;
 }
 
 int64_t requeue_pushes(Deps& d) {

@@ -19,9 +19,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "app_deps.hpp"
+#include "json.hpp"
 
 namespace nt {
 
@@ -48,5 +50,11 @@ PushDeliveryStats deliver_push_jobs(Deps& d, const FcmClient* fcm, const std::st
 // (rows are taken with SKIP LOCKED). Returns the number of rows put back on the stream. Throws
 // RedisUnavailable when Redis is down (nothing could be queued anyway).
 int64_t requeue_pushes(Deps& d);
+
+// FCM's data map for a push row: `data` (push_notifications.data, an object) with every value a
+// string (numbers and booleans as JSON text, nulls left out), plus "notification_id" (the row's
+// id) and "type" (unless empty), which override keys of the same name. Pure.
+std::map<std::string, std::string> push_fcm_data(const Json& data, int64_t notification_id,
+                                                 const std::string& type);
 
 }  // namespace nt

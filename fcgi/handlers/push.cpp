@@ -7,6 +7,7 @@
 #include "fcm_protocol.hpp"
 #include "handlers.hpp"
 #include "paging.hpp"
+#include "push_delivery.hpp"
 #include "push_service.hpp"
 #include "validate.hpp"
 
@@ -99,10 +100,6 @@ PushRequest read_admin_push(FieldReader& f, const Json& body, const char* defaul
   req.template_type = default_type;
   req.vars = {{"title", {title.value_or(""), ""}}, {"body", {text.value_or(""), ""}}};
   req.data = Json::object();
-  PushMessage probe;  // what FCM would get, to refuse what it would refuse
-  probe.token = "-";
-  probe.title = title.value_or("");
-  probe.body = text.value_or("");
   const Json data = body.at("data");
   if (data && !json_is_null(data.get())) {
     if (!json_is_object(data.get()) || json_object_size(data.get()) > kMaxDataKeys) {
@@ -117,8 +114,6 @@ PushRequest read_admin_push(FieldReader& f, const Json& body, const char* defaul
           f.add({"data", "invalid_type", {}});
           break;
         }
-        probe.data[key] =
-            json_is_string(value) ? json_string_value(value) : Json::borrow(value).dump();
         req.data.set(key, Json::borrow(value));
       }
       // The sender sets these two itself.
@@ -128,8 +123,11 @@ PushRequest read_admin_push(FieldReader& f, const Json& body, const char* defaul
     }
   }
   f.done();
-  probe.data["type"] = req.type;
-  probe.data["notification_id"] = "9223372036854775807";
+  PushMessage probe;  // what the senders would give FCM, to refuse what it would refuse
+  probe.token = "-";
+  probe.title = *title;
+  probe.body = *text;
+  probe.data = push_fcm_data(req.data, INT64_MAX, req.type);  // the longest row id
   const std::string problem = push_message_problem(probe);
   if (problem.rfind("payload of", 0) == 0) throw ApiError(Err::kPayloadTooLarge, problem);
   if (!problem.empty()) throw_field_error("data", "invalid_format");  // a key FCM reserves

@@ -1,7 +1,9 @@
-// A command-line door to the automatic-push hooks of common/push_service.hpp that have no
-// caller in the API yet, so the integration tests (tests/integration/test_push.py) run the real
-// functions against the running stack: they queue rows and stream entries exactly as the call
-// and location features will, and the stack's senders deliver them to the FCM stand-in.
+// A command-line door to the automatic-push hooks of common/push_service.hpp (the call,
+// geofence and location-share features call them), so the integration tests
+// (tests/integration/test_push.py) run the real functions against the running stack with any
+// ids and names: they queue rows and stream entries exactly as those features do, and the
+// stack's senders deliver them to the FCM stand-in. test_calls.py, test_geofences.py and
+// test_location_nearby.py check the same pushes through the features themselves.
 // Settings come from NERUTALK_ENV_FILE (or .env) and the environment, as for every process.
 //
 //   push_hooks_check incoming-call|missed-call CALL_ID CALLER_ID CALLER_NAME video|audio CALLEE...

@@ -356,6 +356,15 @@ TEST(CallRules, FinalStatesAndPresence) {
   for (P p : {P::kDeclined, P::kLeft, P::kMissed}) EXPECT_EQ(presence_of(p), CallPresence::kGone);
 }
 
+TEST(CallRules, PeersAreCountedByPresence) {
+  CallPeers peers;
+  for (P p : {P::kJoined, P::kInvited, P::kJoined, P::kDeclined, P::kLeft, P::kMissed}) {
+    peers.add(p);
+  }
+  EXPECT_EQ(peers.joined, 2);
+  EXPECT_EQ(peers.ringing, 1);
+}
+
 TEST(CallRules, OthersWhenTheCallCloses) {
   EXPECT_EQ(status_after_call_closed(P::kInvited), P::kMissed);
   EXPECT_EQ(status_after_call_closed(P::kJoined), P::kLeft);
