@@ -23,13 +23,15 @@ const Sql kReserve{"file_reserve",
                    "SELECT id, $4::text[], $2, now() + make_interval(secs => $5) FROM q "
                    "RETURNING id"};
 
-// The file row appears and its intent disappears in the same statement.
+// The file row appears and its intent disappears in the same statement; no row when the
+// intent is gone (an upload slower than UPLOAD_INTENT_GRACE_SECONDS: the GC job has removed its
+// blobs and given the quota back).
 const Sql kCommitUpload{
     "file_commit_upload",
-    "WITH d AS (DELETE FROM storage_intents WHERE id = $11) "
+    "WITH d AS (DELETE FROM storage_intents WHERE id = $11 RETURNING id) "
     "INSERT INTO files AS f (id, uploader_id, chat_id, storage_key, thumbnail_key, file_name, "
     "mime_type, media_type, file_size, width, height) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12) RETURNING " NT_FILE_COLUMNS};
+    "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12 FROM d RETURNING " NT_FILE_COLUMNS};
 
 const Sql kIntentDueNow{"file_intent_due_now",
                         "UPDATE storage_intents SET due_at = now() WHERE id = $1"};
@@ -144,6 +146,7 @@ Json upload_file(Deps& d, const std::string& user_id, const UploadInput& in) {
          keys.size() > 1 ? PgParam(keys[1]) : std::nullopt, sanitize_file_name(in.file_name),
          kind.mime, kind.media_type, pg_int(size), opt(kind.decodable_image, img.width), intent,
          opt(kind.decodable_image, img.height)});
+    if (row.empty()) throw StorageError("upload outlived its storage intent (GC removed the blobs)");
     return file_json(row, 0);
   } catch (...) {
     // Best effort now; whatever is left stays recorded for the GC job.
