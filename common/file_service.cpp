@@ -44,7 +44,7 @@ const Sql kIntentDueNow{"file_intent_due_now",
 
 const Sql kVisible{"file_visible",
                    "SELECT f.id, f.storage_key, f.thumbnail_key, f.file_name, f.mime_type, "
-                   "f.media_type, f.uploader_id = $2 FROM files f WHERE " NT_VISIBLE_FILE_WHERE};
+                   "f.media_type FROM files f WHERE " NT_VISIBLE_FILE_WHERE};
 
 // Marks the file deleted, gives its bytes back and records its keys for removal, at once.
 const Sql kDelete{"file_delete",
