@@ -217,7 +217,12 @@ Json upload_avatar(Deps& d, const std::string& user_id, std::string_view file_na
   if (!kind.allowed || !kind.decodable_image) throw ApiError(Err::kFileTypeNotAllowed, "avatar not an image");
   (void)checked_image(bytes, kind.type);
   const std::string original = render_jpeg(d.cfg, bytes, kind.type, d.cfg.avatar_size);
-  const std::string thumb = render_jpeg(d.cfg, bytes, kind.type, d.cfg.thumbnail_size);
+  // The thumbnail is made from that small upright rendition instead of decoding the upload a
+  // second time, unless it is to be larger than the rendition.
+  const bool from_rendition = d.cfg.thumbnail_size <= d.cfg.avatar_size;
+  const std::string thumb =
+      render_jpeg(d.cfg, from_rendition ? std::string_view(original) : bytes,
+                  from_rendition ? SniffedType::kJpeg : kind.type, d.cfg.thumbnail_size);
   const Storage& store = storage(d.cfg);
   store.put(storage_keys::avatar_original(user_id), original, "image/jpeg");
   store.put(storage_keys::avatar_thumbnail(user_id), thumb, "image/jpeg");
