@@ -13,12 +13,12 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "bench_options.hpp"
 #include "bench_setup.hpp"
+#include "c_ptr.hpp"
 #include "thumbnail.hpp"
 #include "thumbnail_codec.hpp"
 
@@ -29,14 +29,10 @@ constexpr const char* kUsage =
     "usage: thumbnail_bench [--runs 20] [--width 4000] [--height 3000] [--quality 90]\n"
     "  [--max-side 300] [--helper PATH] [--timeout-ms 10000] [--memory-mb 512]\n";
 
-struct GdImageDeleter {
-  void operator()(gdImagePtr im) const { gdImageDestroy(im); }
-};
-
 // Gradients across the frame with +-12 of noise per channel: compresses like a photo (a flat
 // test card would make the decoder's job unrealistically easy).
 std::string photo_like_jpeg(int w, int h, int quality) {
-  const std::unique_ptr<gdImage, GdImageDeleter> im(gdImageCreateTrueColor(w, h));
+  const CPtr<gdImage, gdImageDestroy> im(gdImageCreateTrueColor(w, h));
   if (!im) throw SetupError("cannot allocate the test image");
   uint32_t state = 2463534242u;
   const auto noise = [&state] {
@@ -56,11 +52,9 @@ std::string photo_like_jpeg(int w, int h, int quality) {
     }
   }
   int size = 0;
-  void* bytes = gdImageJpegPtr(im.get(), &size, quality);
-  if (bytes == nullptr) throw SetupError("cannot encode the test image");
-  std::string out(static_cast<const char*>(bytes), static_cast<size_t>(size));
-  gdFree(bytes);
-  return out;
+  const CPtr<void, gdFree> bytes(gdImageJpegPtr(im.get(), &size, quality));
+  if (!bytes) throw SetupError("cannot encode the test image");
+  return std::string(static_cast<const char*>(bytes.get()), static_cast<size_t>(size));
 }
 
 // CPU time of this process and of its reaped children (the helper), in milliseconds.

@@ -23,13 +23,15 @@ const Sql kReserve{"file_reserve",
                    "SELECT id, $4::text[], $2, now() + make_interval(secs => $5) FROM q "
                    "RETURNING id"};
 
-// The file row appears and its intent disappears in the same statement.
+// The file row appears and its intent disappears in the same statement; no row when the
+// intent is gone (an upload slower than UPLOAD_INTENT_GRACE_SECONDS: the GC job has removed its
+// blobs and given the quota back).
 const Sql kCommitUpload{
     "file_commit_upload",
-    "WITH d AS (DELETE FROM storage_intents WHERE id = $11) "
+    "WITH d AS (DELETE FROM storage_intents WHERE id = $11 RETURNING id) "
     "INSERT INTO files AS f (id, uploader_id, chat_id, storage_key, thumbnail_key, file_name, "
     "mime_type, media_type, file_size, width, height) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12) RETURNING " NT_FILE_COLUMNS};
+    "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12 FROM d RETURNING " NT_FILE_COLUMNS};
 
 const Sql kIntentDueNow{"file_intent_due_now",
                         "UPDATE storage_intents SET due_at = now() WHERE id = $1"};
@@ -42,7 +44,7 @@ const Sql kIntentDueNow{"file_intent_due_now",
 
 const Sql kVisible{"file_visible",
                    "SELECT f.id, f.storage_key, f.thumbnail_key, f.file_name, f.mime_type, "
-                   "f.media_type, f.uploader_id = $2 FROM files f WHERE " NT_VISIBLE_FILE_WHERE};
+                   "f.media_type FROM files f WHERE " NT_VISIBLE_FILE_WHERE};
 
 // Marks the file deleted, gives its bytes back and records its keys for removal, at once.
 const Sql kDelete{"file_delete",
@@ -144,6 +146,7 @@ Json upload_file(Deps& d, const std::string& user_id, const UploadInput& in) {
          keys.size() > 1 ? PgParam(keys[1]) : std::nullopt, sanitize_file_name(in.file_name),
          kind.mime, kind.media_type, pg_int(size), opt(kind.decodable_image, img.width), intent,
          opt(kind.decodable_image, img.height)});
+    if (row.empty()) throw StorageError("upload outlived its storage intent (GC removed the blobs)");
     return file_json(row, 0);
   } catch (...) {
     // Best effort now; whatever is left stays recorded for the GC job.
@@ -214,7 +217,12 @@ Json upload_avatar(Deps& d, const std::string& user_id, std::string_view file_na
   if (!kind.allowed || !kind.decodable_image) throw ApiError(Err::kFileTypeNotAllowed, "avatar not an image");
   (void)checked_image(bytes, kind.type);
   const std::string original = render_jpeg(d.cfg, bytes, kind.type, d.cfg.avatar_size);
-  const std::string thumb = render_jpeg(d.cfg, bytes, kind.type, d.cfg.thumbnail_size);
+  // The thumbnail is made from that small upright rendition instead of decoding the upload a
+  // second time, unless it is to be larger than the rendition.
+  const bool from_rendition = d.cfg.thumbnail_size <= d.cfg.avatar_size;
+  const std::string thumb =
+      render_jpeg(d.cfg, from_rendition ? std::string_view(original) : bytes,
+                  from_rendition ? SniffedType::kJpeg : kind.type, d.cfg.thumbnail_size);
   const Storage& store = storage(d.cfg);
   store.put(storage_keys::avatar_original(user_id), original, "image/jpeg");
   store.put(storage_keys::avatar_thumbnail(user_id), thumb, "image/jpeg");

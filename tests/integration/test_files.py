@@ -161,14 +161,17 @@ def test_delete_removes_file_and_blobs(base):
         assert not any(os.path.exists(p) for p in blobs), blobs
 
 
-def test_avatar_upload_replaces_profile_avatar(base):
-    u = register(base=base)
-    jpeg = media.with_gps_exif(media.image("jpeg", 2000, 1000))
+def upload_avatar(user, jpeg, base=None):
     body, ctype = media.multipart([("file", "me.jpg", jpeg, "image/jpeg")])
-    r = api("POST", "upload-avatar", token=u.access, data=body, headers={"Content-Type": ctype},
+    r = api("POST", "upload-avatar", token=user.access, data=body, headers={"Content-Type": ctype},
             base=base, timeout=30)
     assert r.status_code == 200, r.text
-    res = r.json()
+    return r.json()
+
+
+def test_avatar_upload_replaces_profile_avatar(base):
+    u = register(base=base)
+    res = upload_avatar(u, media.with_gps_exif(media.image("jpeg", 2000, 1000)), base=base)
     assert res["avatar_url"].startswith("/api/v1/users/%s/avatar?v=" % u.id)
     assert res["thumbnail_url"].startswith("/api/v1/users/%s/avatar/thumbnail?v=" % u.id)
     assert api("GET", "profile", token=u.access, base=base).json()["avatar_url"] == res["avatar_url"]
@@ -181,6 +184,15 @@ def test_avatar_upload_replaces_profile_avatar(base):
     assert media.jpeg_size(small.content) == (THUMB, THUMB // 2)
     assert not media.jpeg_has_exif(small.content)
     assert_error(api("GET", "users/%s/avatar" % other.id, token=u.access, base=base), 404, "not_found")
+
+
+def test_avatar_of_a_camera_portrait_is_upright():
+    """Landscape pixels with EXIF orientation 6: the avatar is portrait, and so is its thumbnail
+    (made from the already upright avatar, so not turned a second time)."""
+    u = register()
+    res = upload_avatar(u, media.with_orientation(media.image("jpeg", 2400, 1200), 6))
+    assert media.jpeg_size(fetch(u, res["avatar_url"]).content) == (512, 1024)
+    assert media.jpeg_size(fetch(u, res["thumbnail_url"]).content) == (THUMB // 2, THUMB)
 
 
 def test_stickers_are_listed_and_served(base):
@@ -381,7 +393,7 @@ def test_e8_gif_with_ten_thousand_frames_is_cheap():
     assert (f["width"], f["height"]) == (64, 64) and f["thumbnail_url"]
     thumb = fetch(u, f["thumbnail_url"])
     assert thumb.status_code == 200 and thumb.content.startswith(b"\xff\xd8")
-    media.jpeg_size(thumb.content)  # a well-formed JPEG (of the 1x1 first frame)
+    assert media.jpeg_size(thumb.content) == (1, 1)  # the first frame is 1x1
     still_serving(u)
 
 
