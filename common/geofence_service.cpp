@@ -6,6 +6,7 @@
 
 #include "errors.hpp"
 #include "events.hpp"
+#include "location_service.hpp"
 #include "log.hpp"
 #include "pg.hpp"
 #include "push_service.hpp"
@@ -24,15 +25,14 @@ namespace {
   "e.id, e.geofence_id, e.event_type, e.latitude::float8, e.longitude::float8, " NT_SQL_EPOCH_MS( \
       "e.created_at")
 
-// Serializes fence changes with the user's location updates (update_location holds the same
-// lock), so a count, a reset or a delete never interleaves with an evaluation.
-const Sql kLockUser{"fence_lock_user",
-                    "SELECT (SELECT count(*) FROM geofence_areas g WHERE g.user_id = u.id "
-                    "AND g.is_active) FROM users u WHERE u.id = $1 FOR NO KEY UPDATE OF u"};
+// A new fence, unless the user already has $8 active ones (then no row). Run after
+// lock_location_owner, so the count sees every fence committed before (and none can be added
+// meanwhile).
 const Sql kInsert{"fence_insert",
                   "WITH g AS (INSERT INTO geofence_areas (user_id, name, center_latitude, "
                   "center_longitude, radius_meters, notify_on_entry, notify_on_exit) "
-                  "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *) "
+                  "SELECT $1, $2, $3, $4, $5, $6, $7 WHERE (SELECT count(*) FROM geofence_areas "
+                  "WHERE user_id = $1 AND is_active) < $8 RETURNING *) "
                   "SELECT " NT_FENCE_COLUMNS ", NULL::bool FROM g"};
 const Sql kList{"fence_list",
                 "SELECT " NT_FENCE_COLUMNS ", s.is_inside FROM geofence_areas g" NT_FENCE_STATE_JOIN
@@ -183,16 +183,14 @@ Json create_geofence(Deps& d, const std::string& user_id, const Json& body) {
   const FenceFields in = read_fence_fields(f, true);
   f.done();
   Tx tx(d.pg);
-  const PgResult count = d.pg.exec(kLockUser, {user_id});
-  if (count.empty()) throw ApiError(Err::kNotAuthenticated);  // the account is gone
-  if (count.i64(0, 0) >= d.cfg.geofence_max_per_user) {
-    throw ApiError(Err::kGeofenceLimitReached);
-  }
+  lock_location_owner(d.pg, user_id);
   const PgResult r =
       d.pg.exec(kInsert, {user_id, *in.name, coord_text(*in.center_latitude),
                           coord_text(*in.center_longitude), pg_int(*in.radius_meters),
                           pg_bool(in.notify_on_entry.value_or(true)),
-                          pg_bool(in.notify_on_exit.value_or(true))});
+                          pg_bool(in.notify_on_exit.value_or(true)),
+                          pg_int(d.cfg.geofence_max_per_user)});
+  if (r.empty()) throw ApiError(Err::kGeofenceLimitReached);
   Json fence = fence_json(r, 0);
   tx.commit();
   return fence;
@@ -214,7 +212,7 @@ Json update_geofence(Deps& d, const std::string& user_id, int64_t fence_id, cons
   const FenceFields in = read_fence_fields(f, false);
   f.done();
   Tx tx(d.pg);
-  if (d.pg.exec(kLockUser, {user_id}).empty()) throw ApiError(Err::kNotAuthenticated);
+  lock_location_owner(d.pg, user_id);
   Json fence = one_fence_or_404(
       d.pg.exec(kUpdate, {pg_int(fence_id), user_id, in.name ? PgParam(*in.name) : PgParam(),
                           opt_coord(in.center_latitude), opt_coord(in.center_longitude),
@@ -226,7 +224,7 @@ Json update_geofence(Deps& d, const std::string& user_id, int64_t fence_id, cons
 
 void delete_geofence(Deps& d, const std::string& user_id, int64_t fence_id) {
   Tx tx(d.pg);
-  if (d.pg.exec(kLockUser, {user_id}).empty()) throw ApiError(Err::kNotAuthenticated);
+  lock_location_owner(d.pg, user_id);
   if (d.pg.exec(kDelete, {pg_int(fence_id), user_id}).empty()) throw ApiError(Err::kNotFound);
   tx.commit();
 }

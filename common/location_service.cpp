@@ -29,14 +29,14 @@ namespace {
   "SELECT max(coalesce(s.expires_at, 'infinity'::timestamptz)) FROM location_shares s "      \
   "WHERE s.user_id = " user " AND s.target_user_id IS NULL AND " NT_SHARE_LIVE
 
-// Serializes the updates of one user (the row lock on users, which nothing else holds for
-// long) and reads what an update needs to know: the previous position, and how many active
-// geofences the user has (none: evaluation is skipped).
-const Sql kLockForUpdate{
-    "loc_lock_for_update",
+// What an update needs to know, read after lock_location_owner (a statement of its own, so it
+// sees what the previous holder of the lock committed): the previous position (NULLs for a
+// first update) and how many active geofences the user has (none: evaluation is skipped).
+const Sql kPrevious{
+    "loc_previous",
     "SELECT c.latitude, c.longitude, (SELECT count(*) FROM geofence_areas g "
-    "WHERE g.user_id = u.id AND g.is_active) FROM users u "
-    "LEFT JOIN user_current_locations c ON c.user_id = u.id WHERE u.id = $1 FOR NO KEY UPDATE OF u"};
+    "WHERE g.user_id = $1::uuid AND g.is_active) FROM (SELECT 1) one "
+    "LEFT JOIN user_current_locations c ON c.user_id = $1::uuid"};
 // The history row and the current-position row in one statement; $8 is the distance from the
 // previous position in metres (haversine_meters, 0 for the first). $9 is true when the user has
 // no current row yet: only then is public_until computed here (the share code keeps it up to
@@ -75,9 +75,7 @@ const Sql kShareStart{"loc_share_start",
                       "AND (s.target_user_id = $2 OR s.target_user_id IS NULL) AND " NT_SHARE_LIVE};
 const Sql kUserName{"loc_user_name",
                     "SELECT coalesce(display_name, username) FROM users WHERE id = $1 AND is_active"};
-// Serializes share changes with the user's location updates (kLockForUpdate takes the same
-// lock), so public_until never misses a share that starts while the first position is stored.
-const Sql kLockSharer{"loc_lock_sharer", "SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE"};
+const Sql kLockOwner{"loc_lock_owner", "SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE"};
 const Sql kRefreshPublic{"loc_refresh_public",
                          "UPDATE user_current_locations c SET public_until = (" NT_PUBLIC_UNTIL("$1")
                          ") WHERE c.user_id = $1"};
@@ -199,7 +197,7 @@ bool valid_rfc3339(const std::string& s) {
 PgResult change_share(Deps& d, const std::string& user_id, const Sql& sql,
                       const std::vector<PgParam>& params) {
   Tx tx(d.pg);
-  if (d.pg.exec(kLockSharer, {user_id}).empty()) throw ApiError(Err::kNotAuthenticated);
+  lock_location_owner(d.pg, user_id);
   PgResult r = d.pg.exec(sql, params);
   if (r.empty()) throw ApiError(Err::kNotFound);
   if (r.is_null(0, 2)) d.pg.exec(kRefreshPublic, {user_id});
@@ -208,6 +206,10 @@ PgResult change_share(Deps& d, const std::string& user_id, const Sql& sql,
 }
 
 }  // namespace
+
+void lock_location_owner(Pg& pg, const std::string& user_id) {
+  if (pg.exec(kLockOwner, {user_id}).empty()) throw ApiError(Err::kNotAuthenticated);  // gone
+}
 
 std::string key_location_cache(const std::string& user_id) {
   return "nerutalk:location_cache:" + user_id;
@@ -222,8 +224,8 @@ Json update_location(Deps& d, const std::string& user_id, const Json& body) {
   GeofenceOutcome fences;
   {
     Tx tx(d.pg);
-    const PgResult prev = d.pg.exec(kLockForUpdate, {user_id});
-    if (prev.empty()) throw ApiError(Err::kNotAuthenticated);  // the account is gone
+    lock_location_owner(d.pg, user_id);
+    const PgResult prev = d.pg.exec(kPrevious, {user_id});
     const bool first = prev.is_null(0, 0);
     double meters = 0;
     if (!first) {

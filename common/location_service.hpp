@@ -25,6 +25,12 @@ inline constexpr int64_t kMaxShareSeconds = 7 * 24 * 3600;
 
 std::string key_location_cache(const std::string& user_id);
 
+// Inside a transaction: takes the row lock on the user that serializes everything their
+// location state hangs on (updates, shares and geofence changes), so none of them interleave.
+// Read what depends on it in a LATER statement: in READ COMMITTED a statement that waited for
+// the lock still reads other rows as of its own start. 401 when the account is gone.
+void lock_location_owner(Pg& pg, const std::string& user_id);
+
 // A share row `s` of location_shares is live while active and not past its expiry (it counts
 // only until it expires, even before the expiry job has ended it).
 #define NT_SHARE_LIVE "s.is_active AND (s.expires_at IS NULL OR s.expires_at > now())"

@@ -4,6 +4,7 @@ geofence_events, the events list with cursors, pushes through the FCM stand-in, 
 change of centre or a delete does to the state."""
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 import uuid
 
 import pytest
@@ -192,6 +193,20 @@ def test_active_fences_per_user_are_capped(user):
     create(user, name="again")
     # Another user's count is their own.
     create(register())
+
+
+def test_concurrent_creates_never_pass_the_cap(user):
+    """The cap is counted under the user's lock, after it was taken: of several creates racing
+    for the last free place exactly one gets it."""
+    for i in range(MAX_FENCES - 1):
+        create(user, name="f%d" % i)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(
+            lambda i: api("POST", "location/geofences", user.access,
+                          json_body=fence_body(name="race %d" % i)), range(8)))
+    assert sorted(r.status_code for r in answers) == [201] + [409] * 7, \
+        [(r.status_code, r.text[:200]) for r in answers]
+    assert api("GET", "location/stats", user.access).json()["geofences"] == MAX_FENCES
 
 
 # --------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import math
 import os
 import random
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -275,6 +276,26 @@ def test_stats_count_updates_distance_shares_and_geofences():
     assert s["first_update_at"] == stored[0]["created_at"]
     assert s["last_update_at"] == stored[-1]["created_at"]
     assert (s["active_shares"], s["geofences"], s["geofence_events"]) == (2, 1, 2)
+
+
+def test_concurrent_updates_of_one_user_add_up_their_legs_in_the_order_they_were_stored():
+    """Two devices of one user reporting at once: each update measures its leg from the position
+    the update before it stored (read after the user's lock), so the lifetime distance is the
+    sum of the legs along the history in insertion order, however the updates raced."""
+    centre = random_centre()
+    me = register()
+    points = [north_of(centre, 100 * i) for i in range(12)]
+    random.shuffle(points)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(lambda p: update(me, p), points))
+    rows = psql("SELECT latitude, longitude FROM user_locations WHERE user_id = '%s' ORDER BY id"
+                % me.id).splitlines()
+    stored = [tuple(float(v) for v in row.split("|")) for row in rows]
+    assert len(stored) == len(points)
+    legs = sum(haversine(a[0], a[1], b[0], b[1]) for a, b in zip(stored, stored[1:]))
+    s = stats(me)
+    assert s["total_updates"] == len(points)
+    assert s["distance_traveled_meters"] == pytest.approx(legs, abs=0.5)
 
 
 # --------------------------------------------------------------------------------------------
