@@ -197,16 +197,19 @@ def test_active_fences_per_user_are_capped(user):
 
 def test_concurrent_creates_never_pass_the_cap(user):
     """The cap is counted under the user's lock, after it was taken: of several creates racing
-    for the last free place exactly one gets it."""
+    for the last free place exactly one gets it, round after round."""
     for i in range(MAX_FENCES - 1):
         create(user, name="f%d" % i)
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        answers = list(pool.map(
-            lambda i: api("POST", "location/geofences", user.access,
-                          json_body=fence_body(name="race %d" % i)), range(8)))
-    assert sorted(r.status_code for r in answers) == [201] + [409] * 7, \
-        [(r.status_code, r.text[:200]) for r in answers]
-    assert api("GET", "location/stats", user.access).json()["geofences"] == MAX_FENCES
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        for round_ in range(4):
+            answers = list(pool.map(
+                lambda i: api("POST", "location/geofences", user.access,
+                              json_body=fence_body(name="race %d.%d" % (round_, i))), range(12)))
+            assert sorted(r.status_code for r in answers) == [201] + [409] * 11, \
+                [(r.status_code, r.text[:200]) for r in answers]
+            assert api("GET", "location/stats", user.access).json()["geofences"] == MAX_FENCES
+            won = next(r.json()["id"] for r in answers if r.status_code == 201)
+            assert api("DELETE", "location/geofences/%d" % won, user.access).status_code == 204
 
 
 # --------------------------------------------------------------------------------------------
